@@ -1,0 +1,162 @@
+import { z } from 'zod';
+import { DeviceIdSchema, ReceiptIdSchema, StaffIdSchema, UuidV7Schema, shortText } from './ids';
+import { MoneySchema } from './money';
+import { E164Schema } from './phone';
+import { BusinessDaySchema, InstantSchema } from './time';
+
+/**
+ * The ledger event: one definition shared by the till's SQLite ledger, the sync wire and the
+ * server's PostgreSQL ledger. Events are facts, never edited: a correction is a new event.
+ *
+ * Point amounts in payloads are magnitudes (what was earned, spent, taken back), except
+ * points.adjusted which is signed. pointsDelta() below is the one place that turns an event into
+ * its effect on a balance.
+ */
+
+/** The largest number of points one event may move; far above any real sale, far below 2^53. */
+export const MAX_EVENT_POINTS = 100_000_000;
+
+const Points = z
+  .number()
+  .int({ message: 'Points must be a whole number.' })
+  .min(0, { message: 'Points cannot be negative here.' })
+  .max(MAX_EVENT_POINTS, { message: `Points cannot exceed ${MAX_EVENT_POINTS}.` });
+
+export const TermsVersionSchema = shortText('Terms version', 32);
+
+export const ConsentSchema = z.strictObject({
+  /** The customer accepted the program terms of this version. Joining requires it. */
+  terms: z.literal(true, { message: 'The program terms must be accepted to join.' }),
+  termsVersion: TermsVersionSchema,
+  /** Marketing texts are a separate, optional choice. */
+  sms: z.boolean(),
+});
+export type Consent = z.infer<typeof ConsentSchema>;
+
+export const FirstNameSchema = shortText('Name', 40);
+
+const payloads = {
+  'customer.enrolled': z.strictObject({
+    consent: ConsentSchema,
+    firstName: FirstNameSchema.nullable(),
+  }),
+  'consent.changed': z.strictObject({
+    sms: z.boolean(),
+    termsVersion: TermsVersionSchema,
+  }),
+  'points.earned': z.strictObject({
+    receiptId: ReceiptIdSchema.nullable(),
+    /** The sale total the points were computed from; null for a visit with no sale. */
+    total: MoneySchema.nullable(),
+    points: Points,
+  }),
+  'points.redeemed': z.strictObject({
+    rewardId: shortText('Reward id', 64),
+    rewardName: shortText('Reward name', 80),
+    points: Points.min(1),
+    receiptId: ReceiptIdSchema.nullable(),
+  }),
+  'points.reversed': z.strictObject({
+    receiptId: ReceiptIdSchema,
+    /** The amount refunded by this refund (not the running total). */
+    refund: MoneySchema,
+    points: Points,
+  }),
+  'points.adjusted': z.strictObject({
+    points: z
+      .number()
+      .int({ message: 'Points must be a whole number.' })
+      .min(-MAX_EVENT_POINTS)
+      .max(MAX_EVENT_POINTS)
+      .refine((value) => value !== 0, { message: 'An adjustment must change the balance.' }),
+    reason: shortText('Reason', 200),
+    staffId: StaffIdSchema,
+  }),
+  'day.closed': z.strictObject({
+    businessDay: BusinessDaySchema,
+    checkIns: z.number().int().min(0),
+    enrolments: z.number().int().min(0),
+    pointsEarned: z.number().int().min(0),
+    pointsRedeemed: z.number().int().min(0),
+    pointsReversed: z.number().int().min(0),
+    pointsAdjusted: z.number().int(),
+    eventCount: z.number().int().min(0),
+  }),
+} as const;
+
+export type EventType = keyof typeof payloads;
+export const EVENT_TYPES = Object.keys(payloads) as EventType[];
+export type EventPayload<T extends EventType> = z.infer<(typeof payloads)[T]>;
+
+const envelope = {
+  id: UuidV7Schema,
+  deviceId: DeviceIdSchema,
+  /** Gap-free per device, starting at 1: the server applies a device's events in this order. */
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  /** The till's clock when it happened; for receipts and audit only, never for ordering. */
+  occurredAt: InstantSchema,
+  /** The date in the store's time zone the event belongs to (for day totals and reports). */
+  businessDay: BusinessDaySchema,
+  /** The program version the points were computed with. */
+  ruleVersion: z.number().int().min(0),
+};
+
+function eventOf<T extends EventType>(type: T, customer: 'customer' | 'store') {
+  return z.strictObject({
+    ...envelope,
+    type: z.literal(type),
+    phone: customer === 'customer' ? E164Schema : z.null(),
+    payload: payloads[type],
+  });
+}
+
+export const LedgerEventSchema = z.discriminatedUnion('type', [
+  eventOf('customer.enrolled', 'customer'),
+  eventOf('consent.changed', 'customer'),
+  eventOf('points.earned', 'customer'),
+  eventOf('points.redeemed', 'customer'),
+  eventOf('points.reversed', 'customer'),
+  eventOf('points.adjusted', 'customer'),
+  eventOf('day.closed', 'store'),
+]);
+
+export type LedgerEvent = z.infer<typeof LedgerEventSchema>;
+export type LedgerEventOf<T extends EventType> = Extract<LedgerEvent, { type: T }>;
+
+/** What an event does to its customer's balance, in points (signed). */
+export function pointsDelta(event: Pick<LedgerEvent, 'type' | 'payload'>): number {
+  switch (event.type) {
+    case 'points.earned':
+      return (event.payload as EventPayload<'points.earned'>).points;
+    case 'points.redeemed':
+      return -(event.payload as EventPayload<'points.redeemed'>).points;
+    case 'points.reversed':
+      return -(event.payload as EventPayload<'points.reversed'>).points;
+    case 'points.adjusted':
+      return (event.payload as EventPayload<'points.adjusted'>).points;
+    case 'customer.enrolled':
+    case 'consent.changed':
+    case 'day.closed':
+      return 0;
+  }
+}
+
+/**
+ * The canonical JSON of an event: keys in a fixed order at every level, so the till and the server
+ * compute the same body hash and "same id, different body" can be told apart from a retry.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
