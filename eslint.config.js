@@ -27,7 +27,15 @@ const electronOnlyInShell = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'out/', 'dist/', 'data/', 'coverage/', 'test-results/', 'tests/fixtures/lint/'],
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'data/',
+      'coverage/',
+      'test-results/',
+      'tests/fixtures/lint/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -51,7 +59,10 @@ export default tseslint.config(
           ['better-sqlite3', 'src/shared is pure: no database.'],
         ],
         patterns: [
-          [['**/main/**', '**/renderer/**', '**/preload/**', '**/server/**'], 'src/shared imports only itself, zod and libphonenumber-js.'],
+          [
+            ['**/main/**', '**/renderer/**', '**/preload/**', '**/server/**'],
+            'src/shared imports only itself, zod and libphonenumber-js.',
+          ],
         ],
       }),
     },
@@ -63,8 +74,14 @@ export default tseslint.config(
       'no-restricted-imports': forbid({
         packages: [electronOnlyInShell, ['react', 'Main-process services never import the renderer.']],
         patterns: [
-          [['**/renderer/**', '**/preload/**'], 'Main-process services never import the renderer or preload.'],
-          [['**/main/ipc/**', '**/main/security/**', '../ipc/**', '../security/**'], 'Services must not depend on the Electron shell.'],
+          [
+            ['**/renderer/**', '**/preload/**'],
+            'Main-process services never import the renderer or preload.',
+          ],
+          [
+            ['**/main/ipc/**', '**/main/security/**', '../ipc/**', '../security/**'],
+            'Services must not depend on the Electron shell.',
+          ],
         ],
       }),
     },
@@ -82,7 +99,10 @@ export default tseslint.config(
     files: ['src/preload/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid({
-        packages: [...noNode, ['better-sqlite3', 'The preload exposes channels only; services live in main.']],
+        packages: [
+          ...noNode,
+          ['better-sqlite3', 'The preload exposes channels only; services live in main.'],
+        ],
         patterns: [
           [['**/main/**', '**/renderer/**'], 'The preload may import electron and shared types only.'],
         ],
@@ -101,7 +121,12 @@ export default tseslint.config(
           ['electron', 'The renderer talks to main only through window.kiosk.'],
           ['better-sqlite3', 'The renderer talks to main only through window.kiosk.'],
         ],
-        patterns: [[['**/main/**', '**/preload/**', '**/server/**'], 'The renderer talks to main only through window.kiosk.']],
+        patterns: [
+          [
+            ['**/main/**', '**/preload/**', '**/server/**'],
+            'The renderer talks to main only through window.kiosk.',
+          ],
+        ],
       }),
     },
   },
@@ -109,8 +134,16 @@ export default tseslint.config(
     files: ['server/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid({
-        packages: [['electron', 'The server never imports the kiosk shell.'], ['better-sqlite3', 'The server uses PostgreSQL.']],
-        patterns: [[['**/src/main/**', '**/src/renderer/**', '**/src/preload/**'], 'The server imports src/shared and its own modules only.']],
+        packages: [
+          ['electron', 'The server never imports the kiosk shell.'],
+          ['better-sqlite3', 'The server uses PostgreSQL.'],
+        ],
+        patterns: [
+          [
+            ['**/src/main/**', '**/src/renderer/**', '**/src/preload/**'],
+            'The server imports src/shared and its own modules only.',
+          ],
+        ],
       }),
     },
   },
