@@ -28,8 +28,9 @@ export class KioskError extends Error {
   /** The input field the error is about, when there is one (for forms and API error bodies). */
   readonly field: string | undefined;
 
+  /** `detail`, when given, replaces the code's general message with a more precise one. */
   constructor(code: ErrorCode, detail?: string, field?: string) {
-    super(detail ? `${errorCodes[code]} ${detail}` : errorCodes[code]);
+    super(detail ?? errorCodes[code]);
     this.name = 'KioskError';
     this.code = code;
     this.field = field;

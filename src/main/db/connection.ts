@@ -1,0 +1,31 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrate';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Bring the schema up to this version only (tests of older versions); default: latest. */
+  schemaVersion?: number;
+  /** Skip migrations, for tools that must see the file exactly as it is. */
+  migrate?: boolean;
+}
+
+/**
+ * Opens the till's ledger file. WAL with synchronous=FULL: better-sqlite3 builds SQLite so that
+ * WAL defaults to NORMAL, under which the last commits can vanish on power loss; a sale that the
+ * screen said was saved must survive the plug being pulled.
+ */
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
+  const db = new Database(path);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    if (options.migrate !== false) migrate(db, options.schemaVersion);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
