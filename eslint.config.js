@@ -6,23 +6,30 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+/** A regex source matching a package and every subpath of it ('electron', 'electron/main'). */
+const pkg = (...names) =>
+  `^(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(/|$)`;
 
-/** Builds a no-restricted-imports rule from named packages and path patterns, each with the reason. */
-function forbid({ packages = [], patterns = [] }) {
-  return [
-    'error',
-    {
-      paths: packages.map(([name, message]) => ({ name, message })),
-      patterns: patterns.map(([group, message]) => ({ group, message })),
-    },
-  ];
+/** Every Node built-in, with or without the node: prefix ('fs', 'node:fs', 'fs/promises'). */
+const NODE_BUILTINS = `^node:|${pkg(...builtinModules.filter((name) => !name.includes('/')))}`;
+
+/**
+ * Relative imports that climb out of a layer into another one, for both 'x/main/y' and the bare
+ * folder 'x/main'. Each folder name is matched after at least one '../', so a layer's own module
+ * with the same name ('./main.tsx' in the renderer) is not caught.
+ */
+const climbInto = (...folders) => `^(\\.\\./)+([\\w.-]+/)*(${folders.join('|')})(/|$)`;
+
+/** Builds a no-restricted-imports rule from [regex, reason] pairs; every pair must bite (see the test). */
+function forbid(...rules) {
+  return ['error', { patterns: rules.map(([regex, message]) => ({ regex, message })) }];
 }
 
-const noNode = nodeBuiltins.map((name) => [name, 'This layer runs where Node is not available.']);
-const electronOnlyInShell = [
-  'electron',
-  'Only src/main/index.ts, ipc/, security/ and updater.ts may import electron; services stay plain Node.',
+const SHELL_FILES = [
+  'src/main/index.ts',
+  'src/main/ipc/**/*.ts',
+  'src/main/security/**/*.ts',
+  'src/main/updater.ts',
 ];
 
 export default tseslint.config(
@@ -34,6 +41,7 @@ export default tseslint.config(
       'data/',
       'coverage/',
       'test-results/',
+      'playwright-report/',
       'tests/fixtures/lint/',
     ],
   },
@@ -48,65 +56,57 @@ export default tseslint.config(
     },
   },
   {
+    // src/shared: an allow-list. Any package other than zod and libphonenumber-js is refused,
+    // and so is any relative path that leaves src/shared.
     files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': forbid({
-        packages: [
-          ...noNode,
-          ['electron', 'src/shared is pure: no electron.'],
-          ['react', 'src/shared is pure: no react.'],
-          ['react-dom', 'src/shared is pure: no react.'],
-          ['better-sqlite3', 'src/shared is pure: no database.'],
+      'no-restricted-imports': forbid(
+        [
+          '^(?!(zod|libphonenumber-js)(/|$))[^.]',
+          'src/shared is pure TypeScript: it imports only zod, libphonenumber-js and itself.',
         ],
-        patterns: [
-          [
-            ['**/main/**', '**/renderer/**', '**/preload/**', '**/server/**'],
-            'src/shared imports only itself, zod and libphonenumber-js.',
-          ],
-        ],
-      }),
+        [climbInto('main', 'renderer', 'preload', 'server'), 'src/shared never imports another layer.'],
+      ),
     },
   },
   {
     files: ['src/main/**/*.ts'],
-    ignores: ['src/main/index.ts', 'src/main/ipc/**', 'src/main/security/**', 'src/main/updater.ts'],
+    ignores: SHELL_FILES,
     rules: {
-      'no-restricted-imports': forbid({
-        packages: [electronOnlyInShell, ['react', 'Main-process services never import the renderer.']],
-        patterns: [
-          [
-            ['**/renderer/**', '**/preload/**'],
-            'Main-process services never import the renderer or preload.',
-          ],
-          [
-            ['**/main/ipc/**', '**/main/security/**', '../ipc/**', '../security/**'],
-            'Services must not depend on the Electron shell.',
-          ],
+      'no-restricted-imports': forbid(
+        [
+          pkg('electron'),
+          'Only src/main/index.ts, ipc/, security/ and updater.ts may import electron; services stay plain Node.',
         ],
-      }),
+        [pkg('react', 'react-dom'), 'Main-process services never import the renderer.'],
+        [climbInto('renderer', 'preload'), 'Main-process services never import the renderer or preload.'],
+        [
+          `${climbInto('ipc', 'security')}|${climbInto('updater')}|^\\./(ipc|security|updater)(/|$)|^(\\.\\./)+index(\\.ts)?$`,
+          'Services must not depend on the Electron shell.',
+        ],
+      ),
     },
   },
   {
-    files: ['src/main/index.ts', 'src/main/ipc/**/*.ts', 'src/main/security/**/*.ts', 'src/main/updater.ts'],
+    files: SHELL_FILES,
     rules: {
-      'no-restricted-imports': forbid({
-        packages: [['react', 'The main process never imports the renderer.']],
-        patterns: [[['**/renderer/**'], 'The main process never imports the renderer.']],
-      }),
+      'no-restricted-imports': forbid(
+        [pkg('react', 'react-dom'), 'The main process never imports the renderer.'],
+        [climbInto('renderer', 'preload'), 'The main process never imports the renderer or preload code.'],
+      ),
     },
   },
   {
     files: ['src/preload/**/*.ts'],
     rules: {
-      'no-restricted-imports': forbid({
-        packages: [
-          ...noNode,
-          ['better-sqlite3', 'The preload exposes channels only; services live in main.'],
+      'no-restricted-imports': forbid(
+        [NODE_BUILTINS, 'A sandboxed preload has no Node; it may import electron and shared types only.'],
+        [
+          pkg('better-sqlite3', 'react', 'react-dom'),
+          'The preload exposes channels only; services live in main.',
         ],
-        patterns: [
-          [['**/main/**', '**/renderer/**'], 'The preload may import electron and shared types only.'],
-        ],
-      }),
+        [climbInto('main', 'renderer', 'server'), 'The preload may import electron and shared types only.'],
+      ),
     },
   },
   {
@@ -115,36 +115,22 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': forbid({
-        packages: [
-          ...noNode,
-          ['electron', 'The renderer talks to main only through window.kiosk.'],
-          ['better-sqlite3', 'The renderer talks to main only through window.kiosk.'],
-        ],
-        patterns: [
-          [
-            ['**/main/**', '**/preload/**', '**/server/**'],
-            'The renderer talks to main only through window.kiosk.',
-          ],
-        ],
-      }),
+      'no-restricted-imports': forbid(
+        [NODE_BUILTINS, 'The renderer runs in a sandboxed browser page: no Node.'],
+        [pkg('electron', 'better-sqlite3'), 'The renderer talks to main only through window.kiosk.'],
+        [climbInto('main', 'preload', 'server'), 'The renderer talks to main only through window.kiosk.'],
+      ),
     },
   },
   {
     files: ['server/**/*.ts'],
     rules: {
-      'no-restricted-imports': forbid({
-        packages: [
-          ['electron', 'The server never imports the kiosk shell.'],
-          ['better-sqlite3', 'The server uses PostgreSQL.'],
-        ],
-        patterns: [
-          [
-            ['**/src/main/**', '**/src/renderer/**', '**/src/preload/**'],
-            'The server imports src/shared and its own modules only.',
-          ],
-        ],
-      }),
+      'no-restricted-imports': forbid(
+        [pkg('electron'), 'The server never imports the kiosk shell.'],
+        [pkg('better-sqlite3'), 'The server uses PostgreSQL.'],
+        [pkg('react', 'react-dom'), 'The server has no screens.'],
+        [climbInto('main', 'renderer', 'preload'), 'The server imports src/shared and its own modules only.'],
+      ),
     },
   },
 );
