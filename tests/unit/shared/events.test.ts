@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import {
+  canonicalJson,
+  EVENT_TYPES,
+  LedgerEventSchema,
+  pointsDelta,
+  type LedgerEvent,
+} from '../../../src/shared/events';
+import { businessDayOf } from '../../../src/shared/time';
+
+const envelope = {
+  id: '01932c07-2f4e-7c3a-9d1e-3b2a1c0d9e8f',
+  deviceId: '01932c07-0000-7000-8000-000000000001',
+  seq: 1,
+  occurredAt: '2026-11-23T15:00:00.000Z',
+  businessDay: '2026-11-23',
+  ruleVersion: 0,
+  phone: '+14155550123',
+};
+
+const examples: LedgerEvent[] = [
+  {
+    ...envelope,
+    type: 'customer.enrolled',
+    payload: { consent: { terms: true, termsVersion: '1', sms: true }, firstName: 'Ana' },
+  },
+  { ...envelope, type: 'consent.changed', payload: { sms: false, termsVersion: '1' } },
+  {
+    ...envelope,
+    type: 'points.earned',
+    payload: { receiptId: 'R-1', total: { amount: 1250, currency: 'USD' }, points: 12 },
+  },
+  {
+    ...envelope,
+    type: 'points.redeemed',
+    payload: { rewardId: 'coffee', rewardName: 'Free coffee', points: 100, receiptId: null },
+  },
+  {
+    ...envelope,
+    type: 'points.reversed',
+    payload: { receiptId: 'R-1', refund: { amount: 625, currency: 'USD' }, points: 6 },
+  },
+  {
+    ...envelope,
+    type: 'points.adjusted',
+    payload: { points: -5, reason: 'Double scan', staffId: 'manager-1' },
+  },
+  {
+    ...envelope,
+    phone: null,
+    type: 'day.closed',
+    payload: {
+      businessDay: '2026-11-23',
+      checkIns: 1,
+      enrolments: 1,
+      pointsEarned: 12,
+      pointsRedeemed: 100,
+      pointsReversed: 6,
+      pointsAdjusted: -5,
+      eventCount: 5,
+    },
+  },
+];
+
+describe('LedgerEventSchema', () => {
+  it('has an example of every event type, and accepts each', () => {
+    expect(examples.map((event) => event.type).sort()).toEqual([...EVENT_TYPES].sort());
+    for (const event of examples) expect(LedgerEventSchema.parse(event)).toEqual(event);
+  });
+
+  it.each([
+    ['a non-v7 id', { id: '6f1c2b3a-1d2e-4f5a-8b6c-7d8e9f0a1b2c' }],
+    ['seq 0', { seq: 0 }],
+    ['a fractional seq', { seq: 1.5 }],
+    ['an unformatted phone', { phone: '415 555 0123' }],
+    ['a wall-clock time without offset', { occurredAt: '2026-11-23T15:00:00' }],
+    ['a business day that is not a date', { businessDay: '23/11/2026' }],
+    ['an unknown type', { type: 'points.gifted' }],
+    ['an unknown field', { extra: 1 }],
+  ])('refuses %s', (_name, change) => {
+    expect(LedgerEventSchema.safeParse({ ...examples[2], ...change }).success).toBe(false);
+  });
+
+  it('refuses payloads that do not fit the type', () => {
+    const earned = examples[2]!;
+    expect(
+      LedgerEventSchema.safeParse({ ...earned, payload: { ...earned.payload, points: -1 } }).success,
+    ).toBe(false);
+    expect(
+      LedgerEventSchema.safeParse({ ...earned, payload: { ...earned.payload, points: 1.5 } }).success,
+    ).toBe(false);
+    expect(
+      LedgerEventSchema.safeParse({ ...examples[5], payload: { points: 0, reason: 'x', staffId: 'm' } })
+        .success,
+    ).toBe(false);
+    expect(
+      LedgerEventSchema.safeParse({
+        ...examples[0],
+        payload: { consent: { terms: false, termsVersion: '1', sms: false }, firstName: null },
+      }).success,
+    ).toBe(false);
+    expect(LedgerEventSchema.safeParse({ ...examples[6], phone: '+14155550123' }).success).toBe(false);
+    expect(
+      LedgerEventSchema.safeParse({
+        ...examples[5],
+        payload: { points: 5, reason: 'x'.repeat(10_000), staffId: 'm' },
+      }).success,
+    ).toBe(false);
+  });
+});
+
+describe('pointsDelta', () => {
+  it('is the signed effect of each event on a balance', () => {
+    expect(examples.map(pointsDelta)).toEqual([0, 0, 12, -100, -6, -5, 0]);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('does not depend on key order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe(
+      canonicalJson({ a: { c: null, d: [1, { e: 3, f: 2 }] }, b: 1 }),
+    );
+    expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
+  });
+});
+
+describe('businessDayOf', () => {
+  it('is the date in the store’s time zone, not the machine’s', () => {
+    const instant = new Date('2026-11-23T23:30:00Z');
+    expect(businessDayOf(instant, 'America/New_York')).toBe('2026-11-23');
+    expect(businessDayOf(instant, 'Australia/Sydney')).toBe('2026-11-24');
+    expect(businessDayOf(new Date('2026-11-23T04:59:59Z'), 'America/New_York')).toBe('2026-11-22');
+  });
+});
