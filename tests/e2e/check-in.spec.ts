@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AxeResults } from 'axe-core';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+// Smoke test of the built check-in screen in a real Chromium.
+
+test.describe('check-in screen', () => {
+  test('shows the phone field and enables Check in only for a valid number', async ({
+    page,
+    rendererUrl,
+  }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+
+    await page.goto(rendererUrl);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check in for points');
+    const phone = page.getByLabel('Phone number');
+    const checkIn = page.getByRole('button', { name: 'Check in' });
+    await expect(phone).toBeVisible();
+    await expect(checkIn).toBeDisabled();
+
+    // Too short: still disabled, with a reason a person can read.
+    await phone.fill('415 555');
+    await expect(checkIn).toBeDisabled();
+    await expect(page.getByText('That number has too few digits.')).toBeVisible();
+
+    await phone.fill('(415) 555-0123');
+    await expect(checkIn).toBeEnabled();
+    await checkIn.click();
+    await expect(page.getByRole('status')).toContainText('0123');
+    await expect(phone).toHaveValue('');
+    await expect(checkIn).toBeDisabled();
+
+    expect(errors).toEqual([]);
+  });
+
+  test('ships a Content-Security-Policy that allows only its own scripts', async ({ page, rendererUrl }) => {
+    await page.goto(rendererUrl);
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+  });
+});
+
+test.describe('accessibility (axe-core)', () => {
+  // axe is injected as an inline script, which the page's own CSP rightly refuses.
+  test.use({ bypassCSP: true });
+
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+  async function axeViolations(page: Page) {
+    await page.addScriptTag({ content: axeSource });
+    const results = await page.evaluate(() =>
+      (globalThis as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run(),
+    );
+    return results.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map(
+        (violation) =>
+          `${violation.id} (${violation.impact}): ${violation.nodes.map((n) => n.target).join(', ')}`,
+      );
+  }
+
+  test('has no serious or critical violations, empty or with an invalid number', async ({
+    page,
+    rendererUrl,
+  }) => {
+    await page.goto(rendererUrl);
+    await expect(page.getByLabel('Phone number')).toBeVisible();
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByLabel('Phone number').fill('12');
+    await expect(page.getByRole('button', { name: 'Check in' })).toBeDisabled();
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});
