@@ -29,10 +29,10 @@ export const CountryCodeSchema = z
 export function normalizePhone(input: string, defaultCountry: string): PhoneResult {
   const text = input.trim();
   if (text.length === 0) return { ok: false, reason: 'Enter a phone number.' };
-  if (text.length > MAX_INPUT_LENGTH) return { ok: false, reason: 'That is too long to be a phone number.' };
   if (!ALLOWED_CHARACTERS.test(text)) {
     return { ok: false, reason: 'Use digits only; spaces, dashes, brackets and a leading + are fine.' };
   }
+  if (text.length > MAX_INPUT_LENGTH) return { ok: false, reason: 'That is too long to be a phone number.' };
   if (text.lastIndexOf('+') > 0)
     return { ok: false, reason: 'A + may only come at the start of the number.' };
   if (!isSupportedCountry(defaultCountry)) {
