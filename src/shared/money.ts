@@ -15,11 +15,19 @@ export function isKnownCurrency(code: string): boolean {
   return knownCurrencies.has(code);
 }
 
+const minorUnitsCache = new Map<string, number>();
+
 /** How many minor units make one major unit: 100 for USD and EUR, 1 for JPY, 1000 for BHD. */
 export function minorUnitsPerMajor(currency: string): number {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-    .maximumFractionDigits;
-  return 10 ** (digits ?? 2);
+  let perMajor = minorUnitsCache.get(currency);
+  if (perMajor === undefined) {
+    // Building an Intl.NumberFormat costs tens of microseconds: once per currency, not per sale.
+    const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits;
+    perMajor = 10 ** (digits ?? 2);
+    minorUnitsCache.set(currency, perMajor);
+  }
+  return perMajor;
 }
 
 export const CurrencySchema = z

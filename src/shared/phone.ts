@@ -40,36 +40,50 @@ export function normalizePhone(input: string, defaultCountry: string): PhoneResu
   }
   const country = defaultCountry as CountryCode;
 
-  const lengthProblem = validatePhoneNumberLength(text, country);
-  switch (lengthProblem) {
-    case undefined:
-      break;
-    case 'TOO_SHORT':
-      return { ok: false, reason: 'That number has too few digits.' };
-    case 'TOO_LONG':
-      return { ok: false, reason: 'That number has too many digits.' };
-    case 'INVALID_COUNTRY':
-      return { ok: false, reason: 'That country calling code does not exist.' };
-    default:
-      return { ok: false, reason: 'That is not a phone number.' };
-  }
-
   try {
     const parsed = parsePhoneNumberWithError(text, country);
     if (parsed.ext) return { ok: false, reason: 'Leave out the extension.' };
-    if (!parsed.isValid())
-      return { ok: false, reason: 'That number does not exist; please check the digits.' };
-    return { ok: true, e164: parsed.number };
+    if (parsed.isValid()) return { ok: true, e164: parsed.number };
   } catch {
-    return { ok: false, reason: 'That is not a phone number.' };
+    // Explained below.
   }
+  return { ok: false, reason: whyNotValid(text, country) };
+}
+
+/** The reason a number was refused, worked out only on the (rare) failure path. */
+function whyNotValid(text: string, country: CountryCode): string {
+  switch (validatePhoneNumberLength(text, country)) {
+    case undefined:
+      return 'That number does not exist; please check the digits.';
+    case 'TOO_SHORT':
+      return 'That number has too few digits.';
+    case 'TOO_LONG':
+      return 'That number has too many digits.';
+    case 'INVALID_COUNTRY':
+      return 'That country calling code does not exist.';
+    default:
+      return 'That is not a phone number.';
+  }
+}
+
+// Every event the till writes re-checks its phone number, and a full metadata check costs about
+// ten microseconds; the same few thousand regulars come back all day, so valid answers are kept.
+const knownValidE164 = new Set<string>();
+const KNOWN_VALID_LIMIT = 10_000;
+
+function isExistingE164(value: string): boolean {
+  if (knownValidE164.has(value)) return true;
+  if (!isValidPhoneNumber(value)) return false;
+  if (knownValidE164.size >= KNOWN_VALID_LIMIT) knownValidE164.clear();
+  knownValidE164.add(value);
+  return true;
 }
 
 /** A phone number already normalised to E.164, as it travels between till, POS and server. */
 export const E164Schema = z
   .string()
   .regex(/^\+[1-9]\d{6,14}$/, { message: 'Phone must be in E.164 form, such as +14155550123.' })
-  .refine((value) => isValidPhoneNumber(value), { message: 'That phone number does not exist.' });
+  .refine(isExistingE164, { message: 'That phone number does not exist.' });
 
 /** Shows at most the last four digits, for a screen other customers can see. */
 export function maskPhone(e164: string): string {

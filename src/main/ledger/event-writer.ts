@@ -24,7 +24,16 @@ export interface EventContext {
   now: Date;
 }
 
-export type EventWriter = (draft: EventDraft, context: EventContext) => LedgerEvent;
+/** The customer's balance row right after the event, or null for a store event (day.closed). */
+export interface BalanceAfter {
+  unsynced_points: number;
+  confirmed_points: number | null;
+}
+
+export type EventWriter = (
+  draft: EventDraft,
+  context: EventContext,
+) => { event: LedgerEvent; balance: BalanceAfter | null };
 
 /**
  * The one write path of the ledger. Inside the caller's transaction it takes the next seq, writes
@@ -44,7 +53,8 @@ export function createEventWriter(db: Db, newEventId: () => string): EventWriter
   const addToBalance = db.prepare(
     `INSERT INTO balances (phone, local_points, unsynced_points) VALUES (?, ?, ?)
      ON CONFLICT (phone) DO UPDATE SET local_points = local_points + excluded.local_points,
-                                       unsynced_points = unsynced_points + excluded.unsynced_points`,
+                                       unsynced_points = unsynced_points + excluded.unsynced_points
+     RETURNING unsynced_points, confirmed_points`,
   );
 
   return (draft, context) => {
@@ -76,7 +86,8 @@ export function createEventWriter(db: Db, newEventId: () => string): EventWriter
       canonicalJson(event),
     );
     outbox.enqueue(seq);
-    if (event.phone !== null) addToBalance.run(event.phone, delta, delta);
-    return event;
+    const balance =
+      event.phone === null ? null : (addToBalance.get(event.phone, delta, delta) as BalanceAfter);
+    return { event, balance };
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/connection';
-import { createEventWriter, type EventDraft } from './event-writer';
+import { createEventWriter, type BalanceAfter, type EventDraft } from './event-writer';
 import { parseInput, parsePhone } from './input';
 import {
   activateProgram,
@@ -109,11 +109,6 @@ interface CustomerRow {
   first_name: string | null;
 }
 
-interface BalanceRow {
-  unsynced_points: number;
-  confirmed_points: number | null;
-}
-
 interface ReceiptRow {
   receipt_id: string;
   phone: string;
@@ -191,7 +186,7 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     return { deviceId: till.deviceId, timeZone: till.store.timeZone, now };
   }
 
-  function write(draft: Omit<EventDraft, 'ruleVersion'>, now: Date): LedgerEvent {
+  function write(draft: Omit<EventDraft, 'ruleVersion'>, now: Date) {
     return writeEvent({ ...draft, ruleVersion: till.program.version } as EventDraft, context(now));
   }
 
@@ -201,8 +196,11 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     return customer;
   }
 
-  function balanceOf(customer: CustomerRow): BalanceView {
-    const row = statements.balance.get(customer.phone) as BalanceRow | undefined;
+  /** The customer's balance; pass the row an event write just returned to save reading it again. */
+  function balanceOf(
+    customer: CustomerRow,
+    row = statements.balance.get(customer.phone) as BalanceAfter | undefined,
+  ): BalanceView {
     const confirmed = row?.confirmed_points ?? 0;
     const provisional = confirmed + (row?.unsynced_points ?? 0);
     return {
@@ -232,7 +230,10 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
       .transaction(() => {
         if (statements.customer.get(phone)) throw new KioskError('already_enrolled', undefined, 'phone');
         const now = clock();
-        const event = write({ type: 'customer.enrolled', phone, payload: { consent, firstName } }, now);
+        const { event, balance } = write(
+          { type: 'customer.enrolled', phone, payload: { consent, firstName } },
+          now,
+        );
         statements.insertCustomer.run(
           phone,
           firstName,
@@ -240,7 +241,10 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
           consent.termsVersion,
           consent.sms ? 1 : 0,
         );
-        return { eventId: event.id, balance: balanceOf({ phone, first_name: firstName }) };
+        return {
+          eventId: event.id,
+          balance: balanceOf({ phone, first_name: firstName }, balance ?? undefined),
+        };
       })
       .immediate();
   }
@@ -252,7 +256,7 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
       .transaction(() => {
         requireCustomer(phone);
         const termsVersion = till.program.termsVersion;
-        const event = write({ type: 'consent.changed', phone, payload: { sms, termsVersion } }, clock());
+        const { event } = write({ type: 'consent.changed', phone, payload: { sms, termsVersion } }, clock());
         statements.updateConsent.run(sms ? 1 : 0, termsVersion, phone);
         return { eventId: event.id };
       })
@@ -272,7 +276,7 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
         }
         const now = clock();
         const earning = earnPoints(till.program, sale?.total ?? null);
-        const event = write(
+        const { event, balance } = write(
           {
             type: 'points.earned',
             phone,
@@ -302,7 +306,7 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
           receiptId: sale?.receiptId ?? null,
           pointsEarned: earning.points,
           lines: earning.lines,
-          balance: balanceOf(customer),
+          balance: balanceOf(customer, balance ?? undefined),
         };
       })
       .immediate();
@@ -331,7 +335,7 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
             'rewardId',
           );
         }
-        const event = write(
+        const { event, balance } = write(
           {
             type: 'points.redeemed',
             phone,
@@ -339,7 +343,12 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
           },
           clock(),
         );
-        return { eventId: event.id, reward, pointsSpent: reward.pointsCost, balance: balanceOf(customer) };
+        return {
+          eventId: event.id,
+          reward,
+          pointsSpent: reward.pointsCost,
+          balance: balanceOf(customer, balance ?? undefined),
+        };
       })
       .immediate();
   }
@@ -381,7 +390,7 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
           refundAmount,
         );
         const refunded = { amount: refundAmount, currency: receipt.currency };
-        const event = write(
+        const { event, balance } = write(
           { type: 'points.reversed', phone: receipt.phone, payload: { receiptId, refund: refunded, points } },
           clock(),
         );
@@ -392,7 +401,7 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
           refunded,
           pointsReversed: points,
           refundableLeft: left - refundAmount,
-          balance: balanceOf(requireCustomer(receipt.phone)),
+          balance: balanceOf(requireCustomer(receipt.phone), balance ?? undefined),
         };
       })
       .immediate();
@@ -416,11 +425,11 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
             'points',
           );
         }
-        const event = write(
+        const { event, balance } = write(
           { type: 'points.adjusted', phone, payload: { points, reason, staffId } },
           clock(),
         );
-        return { eventId: event.id, balance: balanceOf(customer) };
+        return { eventId: event.id, balance: balanceOf(customer, balance ?? undefined) };
       })
       .immediate();
   }
@@ -475,7 +484,7 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     return db
       .transaction(() => {
         const { unsyncedEvents: _unsynced, ...totals } = dayTotals(businessDay);
-        return write({ type: 'day.closed', phone: null, payload: totals }, clock());
+        return write({ type: 'day.closed', phone: null, payload: totals }, clock()).event;
       })
       .immediate();
   }

@@ -29,7 +29,7 @@ function strictTables(db: Database.Database): string[] {
       sql: string;
     }[]
   )
-    .filter((table) => !/\)\s*STRICT\s*$/i.test(table.sql))
+    .filter((table) => !/\)\s*STRICT(\s*,\s*WITHOUT ROWID)?\s*$/i.test(table.sql))
     .map((table) => table.name);
 }
 
