@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { normalizePhone } from '../../shared/phone';
+import { maskPhone, normalizePhone } from '../../shared/phone';
 
 /**
  * The store's country, used to read numbers typed without a country code. A placeholder until the
@@ -56,8 +56,7 @@ export function App() {
       </form>
       {checkedIn && (
         <p role="status" className="status">
-          Checked in {checkedIn.slice(0, -4).replace(/\d/g, '•')}
-          {checkedIn.slice(-4)}
+          {maskPhone(checkedIn)} is ready to check in. This preview does not record points yet.
         </p>
       )}
     </main>
