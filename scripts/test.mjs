@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureChromium } from './chromium.mjs';
+import { INSTALL_HINT, ensureChromium, findChromium } from './chromium.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -66,7 +66,22 @@ const steps = [
   },
 ];
 
+/** Says up front whether the last step will find a browser, so nobody waits to learn it. */
+function chromiumPreflight() {
+  try {
+    const found = findChromium();
+    if (found) return `Chromium for the end-to-end step: ${found.path} (${found.source})`;
+    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+    return isRoot
+      ? 'Chromium not found; the end-to-end step will install Debian\'s "chromium" package with apt-get.'
+      : `Warning: the end-to-end step will fail. ${INSTALL_HINT}`;
+  } catch (error) {
+    return `Warning: the end-to-end step will fail. ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
 const started = Date.now();
+console.log(chromiumPreflight());
 let passed = 0;
 const notes = [];
 for (const [index, step] of steps.entries()) {
