@@ -1,0 +1,150 @@
+import { mkdirSync } from 'node:fs';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+
+/**
+ * One small interface over PostgreSQL (pg Pool) and PGlite, so every module runs the same
+ * parameterised SQL on both. Values come back the same on both: int8 and numeric as JS numbers
+ * (every amount we store is far below 2^53), dates as 'YYYY-MM-DD' strings, timestamps as Date.
+ */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  /** Runs a script of several statements with no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface QueryResult<Row> {
+  rows: Row[];
+  rowCount: number;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs fn in one transaction (READ COMMITTED): commit when it resolves, roll back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  /** A human description for logs: never includes a password. */
+  readonly description: string;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+function toNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+    throw new Error(`A number from the database is out of the safe range: ${text}`);
+  }
+  return value;
+}
+
+export interface PostgresOptions {
+  url: string;
+  /** Connections in this process's pool. */
+  poolSize?: number;
+  applicationName?: string;
+}
+
+export function openPostgres(options: PostgresOptions): Database {
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === INT8 || oid === NUMERIC) return toNumber;
+      if (oid === DATE) return (text: string) => text;
+      return pg.types.getTypeParser(oid, format);
+    }) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 20,
+    application_name: options.applicationName ?? 'loyalty-server',
+    types,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', () => {});
+
+  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      const result = await client.query(sql, params as unknown[] | undefined);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  });
+
+  let description = 'PostgreSQL';
+  try {
+    const url = new URL(options.url);
+    description = `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
+  } catch {
+    // A connection string that is not a URL (key=value form): keep the generic description.
+  }
+
+  return {
+    kind: 'postgres',
+    description,
+    ...wrap(pool),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+export interface PgliteOptions {
+  /** A data folder, or undefined for an in-memory database (tests). */
+  dataDir?: string;
+}
+
+export async function openPglite(options: PgliteOptions): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const db = await PGlite.create(options.dataDir, {
+    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: (text: string) => text },
+  });
+  const wrap = (client: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
+    async query<Row>(sql: string, params?: readonly unknown[]) {
+      const result = await client.query<Row>(sql, params as unknown[] | undefined);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(sql: string) {
+      await client.exec(sql);
+    },
+  });
+  return {
+    kind: 'pglite',
+    description: options.dataDir ? `PGlite (embedded) at ${options.dataDir}` : 'PGlite (embedded, in memory)',
+    ...wrap(db),
+    // PGlite has one connection: its transaction() queues every other query until it ends.
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
+    async close() {
+      await db.close();
+    },
+  };
+}
+
+/** Is this error PostgreSQL telling us to retry the transaction (deadlock, serialization)? */
+export function isRetryableDbError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}

@@ -1,0 +1,127 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { ApiError, ApiErrorCode } from '../../../src/shared/sync';
+
+/** An error with an HTTP status and an API error code; its message is safe to show the caller. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly field?: string,
+    /** Extra top-level fields of the error body (e.g. expectedSeq of a 409). */
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function errorBody(
+  code: ApiErrorCode,
+  message: string,
+  field?: string,
+  issues?: { field: string; message: string }[],
+): ApiError {
+  return {
+    error: { code, message, ...(field ? { field } : {}), ...(issues && issues.length > 1 ? { issues } : {}) },
+  };
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: PropertyKey[]; message?: string } };
+}
+
+/** Turns the zod issues fastify reports into "field: reason" pairs. */
+function validationIssues(error: FastifyError): { field: string; message: string }[] {
+  const context = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
+  const list = (error.validation ?? []) as ValidationIssue[];
+  return list.map((issue) => {
+    const path = issue.params?.issue?.path;
+    const segments =
+      path && path.length > 0
+        ? path.map(String)
+        : (issue.instancePath ?? '').split('/').filter((segment) => segment !== '');
+    const field = segments.length > 0 ? segments.join('.') : context;
+    return { field, message: issue.params?.issue?.message ?? issue.message ?? 'Invalid value.' };
+  });
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    void reply
+      .code(404)
+      .send(errorBody('not_found', `There is no ${request.method} ${request.url.split('?')[0]} route.`));
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpError) {
+      return reply
+        .code(error.statusCode)
+        .send({ ...errorBody(error.code, error.message, error.field), ...(error.extra ?? {}) });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = validationIssues(error);
+      const first = issues[0] ?? { field: 'body', message: 'Invalid input.' };
+      const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : '';
+      return reply
+        .code(400)
+        .send(errorBody('invalid_input', `${first.field}: ${first.message}${more}`, first.field, issues));
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
+      return reply.code(500).send(errorBody('internal', 'The server made a malformed answer.'));
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply
+          .code(413)
+          .send(errorBody('payload_too_large', 'The request body is larger than the 1 MB limit.'));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply
+          .code(415)
+          .send(errorBody('unsupported_media_type', 'Send the body as application/json.'));
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return reply.code(400).send(errorBody('invalid_json', 'The JSON body is empty.', 'body'));
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return reply.code(400).send(errorBody('invalid_json', 'The body is not valid JSON.', 'body'));
+      default:
+        break;
+    }
+    if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      return reply.code(400).send(errorBody('invalid_json', 'The body is not valid JSON.', 'body'));
+    }
+    if (error.statusCode === 429) {
+      return reply
+        .code(429)
+        .send(errorBody('rate_limited', 'Too many requests; wait and try again (see Retry-After).'));
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send(errorBody('invalid_input', error.message));
+    }
+    request.log.error({ err: error }, 'request failed');
+    if (isDatabaseUnavailable(error)) {
+      return reply.code(503).send(errorBody('unavailable', 'The database is unavailable; retry later.'));
+    }
+    return reply
+      .code(500)
+      .send(errorBody('internal', 'The server could not complete the request; retry later.'));
+  });
+}
+
+/** Connection-level failures (database down, restarting, pool exhausted): worth a retry. */
+function isDatabaseUnavailable(error: { code?: unknown; message?: string }): boolean {
+  const code = typeof error.code === 'string' ? error.code : '';
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT' ||
+    code.startsWith('08') || // connection exception
+    code === '57P01' || // admin shutdown
+    code === '57P03' || // cannot connect now
+    code === '53300' || // too many connections
+    /timeout exceeded when trying to connect|Connection terminated/i.test(error.message ?? '')
+  );
+}

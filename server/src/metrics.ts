@@ -1,0 +1,75 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics, served at GET /metrics. One registry per app instance (tests build several).
+ * Names are a contract with dashboards and alerts: add, never rename.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'loyalty_http_requests_total',
+      help: 'HTTP requests answered, by method, route and status code.',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'loyalty_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by method and route.',
+      labelNames: ['method', 'route'] as const,
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    pushEvents: new Counter({
+      name: 'loyalty_sync_push_events_total',
+      help: 'Events received by push, by result (accepted, duplicate, rejected).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    pushBatches: new Counter({
+      name: 'loyalty_sync_push_batches_total',
+      help: 'Push requests, by outcome (applied, seq_gap, forbidden, unauthorized, invalid, error).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    pushDuration: new Histogram({
+      name: 'loyalty_sync_push_duration_seconds',
+      help: 'Time to apply one push batch in the database.',
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    pushBatchSize: new Histogram({
+      name: 'loyalty_sync_push_batch_events',
+      help: 'Events per push request.',
+      buckets: [0, 1, 10, 50, 100, 250, 500],
+      registers: [registry],
+    }),
+    pullChanges: new Counter({
+      name: 'loyalty_sync_pull_changes_total',
+      help: 'Changes sent to tills by pull.',
+      registers: [registry],
+    }),
+    pullResets: new Counter({
+      name: 'loyalty_sync_pull_resets_total',
+      help: 'Pulls answered "re-snapshot" (unknown, foreign or future cursor).',
+      registers: [registry],
+    }),
+    flagsRaised: new Counter({
+      name: 'loyalty_flags_raised_total',
+      help: 'Flags raised by push, by kind (overdrawn, rule_mismatch, clock_skew).',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    authFailures: new Counter({
+      name: 'loyalty_auth_failures_total',
+      help: 'Requests refused for a missing, unknown or revoked token, by kind (device, admin).',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,642 @@
+import { createHash } from 'node:crypto';
+import { type Database, type Queryable, isRetryableDbError } from '../db/database';
+import { type EventPayload, type LedgerEvent, canonicalJson, pointsDelta } from '../../../src/shared/events';
+import { earnPoints } from '../../../src/shared/program';
+import { errorCodes } from '../../../src/shared/errors';
+import type {
+  ConfirmedBalance,
+  EventResult,
+  PushRequest,
+  PushResponse,
+  RejectionReason,
+} from '../../../src/shared/sync';
+import { HttpError } from '../http/errors';
+import type { AuthenticatedDevice } from './devices';
+import { touchCustomers } from './feed';
+import { type NewFlag, raiseFlags, resolveClockSkew, resolveOverdrawn } from './flags';
+import { programVersions } from './stores';
+
+/**
+ * Owns ledger_events, rejected_events, balances (and the customer profile columns events change).
+ *
+ * A push is applied in one transaction that first locks the device's row, so two pushes of one
+ * device (a retry racing the original, or two server processes) run one after the other: the
+ * second sees the first's last_seq and answers "duplicate". Every event of the batch is answered:
+ *   accepted   stored now;
+ *   duplicate  stored before with the same body (a retry);
+ *   rejected   refused for good, with a reason (same id with another body, a receipt that already
+ *              earned, a seq this device already used for another event). The device still moves
+ *              past it, so one bad event never wedges its queue.
+ * Redemptions the till honoured are never refused: a balance may go negative and is flagged.
+ */
+
+export const REJECTION_MESSAGES: Record<RejectionReason, string> = {
+  conflict: 'An event with this id but a different body is already stored.',
+  seq_reused: 'This device already used this seq for a different event.',
+  already_checked_in: errorCodes.already_checked_in,
+};
+
+export interface PushOptions {
+  /** When the request arrived (server clock). */
+  now: Date;
+  clockSkewToleranceMs: number;
+}
+
+export interface PushStats {
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  clockSkewFlagged: boolean;
+  overdrawn: number;
+  ruleMismatches: number;
+}
+
+export function hashEvent(event: LedgerEvent): string {
+  return createHash('sha256').update(canonicalJson(event)).digest('hex');
+}
+
+interface Prepared {
+  event: LedgerEvent;
+  hash: string;
+  delta: number;
+  receiptId: string | null;
+}
+
+interface DeviceRow {
+  store_id: string;
+  last_seq: number;
+  revoked_at: Date | null;
+  clock_skew_ms: number | null;
+}
+
+export async function push(
+  db: Database,
+  device: AuthenticatedDevice,
+  request: PushRequest,
+  options: PushOptions,
+): Promise<{ response: PushResponse; stats: PushStats }> {
+  if (request.deviceId !== device.id) {
+    throw new HttpError(403, 'forbidden', 'A device may push only its own events.', 'deviceId');
+  }
+  if (request.storeId !== device.storeId) {
+    throw new HttpError(403, 'forbidden', 'This device belongs to another store.', 'storeId');
+  }
+  const prepared: Prepared[] = request.events.map((event) => ({
+    event,
+    hash: hashEvent(event),
+    delta: pointsDelta(event),
+    receiptId:
+      event.type === 'points.earned' ? (event.payload as EventPayload<'points.earned'>).receiptId : null,
+  }));
+  const skewMs = Date.parse(request.sentAt) - options.now.getTime();
+  // Deadlocks cannot happen by design (locks are taken in a fixed order), but PostgreSQL may still
+  // ask for a retry (e.g. serialization failure after failover); three tries, then a 5xx.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => applyBatch(tx, device, prepared, skewMs, options));
+    } catch (error) {
+      if (attempt < 3 && isRetryableDbError(error)) continue;
+      throw error;
+    }
+  }
+}
+
+async function applyBatch(
+  tx: Queryable,
+  device: AuthenticatedDevice,
+  batch: Prepared[],
+  skewMs: number,
+  options: PushOptions,
+): Promise<{ response: PushResponse; stats: PushStats }> {
+  const deviceResult = await tx.query<DeviceRow>(
+    'SELECT store_id, last_seq, revoked_at, clock_skew_ms FROM devices WHERE id = $1 FOR UPDATE',
+    [device.id],
+  );
+  const row = deviceResult.rows[0];
+  if (!row || row.revoked_at) throw new HttpError(401, 'unauthorized', 'This device has been revoked.');
+  const storeId = row.store_id;
+
+  const first = batch[0];
+  if (first && first.event.seq > row.last_seq + 1) {
+    throw new HttpError(
+      409,
+      'seq_gap',
+      `Events are missing before seq ${first.event.seq}: the server expects seq ${row.last_seq + 1} next.`,
+      'events.0.seq',
+      { expectedSeq: row.last_seq + 1, lastSeq: row.last_seq },
+    );
+  }
+
+  const results = new Map<number, EventResult>(); // by seq
+  const old = batch.filter((p) => p.event.seq <= row.last_seq);
+  const fresh = batch.filter((p) => p.event.seq > row.last_seq);
+
+  if (old.length > 0) await answerRetries(tx, device.id, old, results);
+
+  // Customers of the new events: created when unknown, and locked (in phone order, so two pushes
+  // never deadlock) until commit. Their balances and feed rows are then ours alone.
+  const customerByPhone = new Map<string, string>();
+  const freshPhones = [...new Set(fresh.flatMap((p) => (p.event.phone ? [p.event.phone] : [])))].sort();
+  if (freshPhones.length > 0) {
+    const { rows } = await tx.query<{ id: string; phone: string }>(
+      `INSERT INTO customers (phone)
+       SELECT phone FROM unnest($1::text[]) AS u(phone) ORDER BY phone
+       ON CONFLICT (phone) DO UPDATE SET last_event_at = now()
+       RETURNING id, phone`,
+      [freshPhones],
+    );
+    for (const customer of rows) customerByPhone.set(customer.phone, customer.id);
+  }
+
+  const accepted: Prepared[] = [];
+  const rejected: { p: Prepared; reason: RejectionReason; customerId: string | null }[] = [];
+  if (fresh.length > 0) {
+    const insertedIds = await insertEvents(tx, device.id, storeId, fresh, customerByPhone);
+    const missing = fresh.filter((p) => !insertedIds.has(p.event.id));
+    const existing = new Map<string, { hash: string | null }>();
+    if (missing.length > 0) {
+      const { rows } = await tx.query<{ id: string; hash: string | null }>(
+        `SELECT id, encode(body_hash, 'hex') AS hash FROM ledger_events WHERE id = ANY($1::uuid[])`,
+        [missing.map((p) => p.event.id)],
+      );
+      for (const stored of rows) existing.set(stored.id, { hash: stored.hash });
+    }
+    for (const p of fresh) {
+      const { id, seq } = p.event;
+      if (insertedIds.has(id)) {
+        accepted.push(p);
+        results.set(seq, { id, seq, status: 'accepted' });
+        continue;
+      }
+      const stored = existing.get(id);
+      let reason: RejectionReason;
+      if (stored) {
+        if (stored.hash === null || stored.hash === p.hash) {
+          results.set(seq, { id, seq, status: 'duplicate' });
+          continue;
+        }
+        reason = 'conflict';
+      } else if (p.receiptId !== null) {
+        reason = 'already_checked_in';
+      } else {
+        throw new Error(`Event ${id} was neither stored nor in conflict with a stored event`);
+      }
+      rejected.push({
+        p,
+        reason,
+        customerId: p.event.phone ? (customerByPhone.get(p.event.phone) ?? null) : null,
+      });
+      results.set(seq, { id, seq, status: 'rejected', reason, message: REJECTION_MESSAGES[reason] });
+    }
+  }
+  if (rejected.length > 0) await storeRejections(tx, device.id, rejected);
+
+  const flags: NewFlag[] = [];
+  const balances = new Map<string, ConfirmedBalance>();
+  let overdrawnCount = 0;
+  if (accepted.length > 0) {
+    const touched = await applyBalances(tx, accepted, customerByPhone);
+    await applyProfiles(tx, accepted, customerByPhone);
+    const seqs = await touchCustomers(tx, storeId, [...touched.keys()]);
+
+    const repaid: string[] = [];
+    for (const [customerId, t] of touched) {
+      balances.set(t.phone, {
+        customerId,
+        phone: t.phone,
+        balance: t.balance,
+        overdrawn: t.balance < 0,
+        serverSeq: seqs.get(customerId) ?? 0,
+      });
+      if (t.overdrawnBy && t.balance < 0) {
+        overdrawnCount++;
+        flags.push({
+          kind: 'overdrawn',
+          storeId,
+          deviceId: device.id,
+          customerId,
+          eventId: t.overdrawnBy.eventId,
+          detail: { balance: t.balance, lowestBalance: t.overdrawnBy.lowest },
+        });
+      } else if (t.balance >= 0 && t.balance - t.delta < 0) {
+        repaid.push(customerId);
+      }
+    }
+    await resolveOverdrawn(tx, repaid);
+    flags.push(...(await checkRules(tx, storeId, device.id, accepted, customerByPhone)));
+  }
+
+  // Confirmed balances of every customer in the batch, including those only in retried events
+  // (the reply to the original push may have been lost).
+  const unanswered = [...new Set(batch.flatMap((p) => (p.event.phone ? [p.event.phone] : [])))].filter(
+    (phone) => !balances.has(phone),
+  );
+  if (unanswered.length > 0) {
+    const { rows } = await tx.query<{
+      id: string;
+      phone: string;
+      points: number | null;
+      feed_seq: number | null;
+    }>(
+      `SELECT c.id, c.phone, b.points, sc.feed_seq
+         FROM customers c
+         LEFT JOIN balances b ON b.customer_id = c.id
+         LEFT JOIN store_customers sc ON sc.customer_id = c.id AND sc.store_id = $2
+        WHERE c.phone = ANY($1::text[])`,
+      [unanswered, storeId],
+    );
+    for (const c of rows) {
+      const balance = c.points ?? 0;
+      balances.set(c.phone, {
+        customerId: c.id,
+        phone: c.phone,
+        balance,
+        overdrawn: balance < 0,
+        serverSeq: c.feed_seq ?? 0,
+      });
+    }
+  }
+
+  // Clock skew: measured from the batch's sentAt, and from any event dated in the future.
+  const futureMs = Math.max(0, ...batch.map((p) => Date.parse(p.event.occurredAt) - options.now.getTime()));
+  const worstSkew = Math.abs(skewMs) >= futureMs ? skewMs : futureMs;
+  const skewFlagged = Math.abs(worstSkew) > options.clockSkewToleranceMs;
+  if (skewFlagged) {
+    flags.push({
+      kind: 'clock_skew',
+      storeId,
+      deviceId: device.id,
+      customerId: null,
+      eventId: null,
+      detail: { skewMs: worstSkew, toleranceMs: options.clockSkewToleranceMs, sentSkewMs: skewMs },
+    });
+  } else if (row.clock_skew_ms !== null && Math.abs(row.clock_skew_ms) > options.clockSkewToleranceMs) {
+    await resolveClockSkew(tx, device.id);
+  }
+  await raiseFlags(tx, flags);
+
+  const lastSeq = Math.max(row.last_seq, batch[batch.length - 1]?.event.seq ?? 0);
+  await tx.query('UPDATE devices SET last_seq = $2, last_seen_at = now(), clock_skew_ms = $3 WHERE id = $1', [
+    device.id,
+    lastSeq,
+    Math.round(worstSkew),
+  ]);
+
+  const ordered = batch.map((p) => results.get(p.event.seq) as EventResult);
+  const stats: PushStats = {
+    accepted: ordered.filter((r) => r.status === 'accepted').length,
+    duplicate: ordered.filter((r) => r.status === 'duplicate').length,
+    rejected: ordered.filter((r) => r.status === 'rejected').length,
+    clockSkewFlagged: skewFlagged,
+    overdrawn: overdrawnCount,
+    ruleMismatches: flags.filter((f) => f.kind === 'rule_mismatch').length,
+  };
+  return {
+    response: {
+      lastSeq,
+      results: ordered,
+      balances: [...balances.values()],
+      serverTime: options.now.toISOString(),
+      clockSkewMs: Math.round(skewMs),
+      clockSkewFlagged: skewFlagged,
+    },
+    stats,
+  };
+}
+
+/** Events at or below the device's last_seq were answered before: answer them the same way. */
+async function answerRetries(
+  tx: Queryable,
+  deviceId: string,
+  old: Prepared[],
+  results: Map<number, EventResult>,
+): Promise<void> {
+  const seqs = old.map((p) => p.event.seq);
+  const stored = await tx.query<{ seq: number; id: string; hash: string | null }>(
+    `SELECT seq, id, encode(body_hash, 'hex') AS hash FROM ledger_events
+      WHERE device_id = $1 AND seq = ANY($2::bigint[])`,
+    [deviceId, seqs],
+  );
+  const refused = await tx.query<{
+    seq: number;
+    event_id: string;
+    reason: RejectionReason;
+    hash: string | null;
+  }>(
+    `SELECT seq, event_id, reason, encode(body_hash, 'hex') AS hash FROM rejected_events
+      WHERE device_id = $1 AND seq = ANY($2::bigint[])`,
+    [deviceId, seqs],
+  );
+  const storedBySeq = new Map(stored.rows.map((r) => [r.seq, r]));
+  const refusedBySeq = new Map(refused.rows.map((r) => [r.seq, r]));
+  for (const p of old) {
+    const { id, seq } = p.event;
+    const s = storedBySeq.get(seq);
+    if (s && s.id === id) {
+      if (s.hash === null || s.hash === p.hash) results.set(seq, { id, seq, status: 'duplicate' });
+      else
+        results.set(seq, {
+          id,
+          seq,
+          status: 'rejected',
+          reason: 'conflict',
+          message: REJECTION_MESSAGES.conflict,
+        });
+      continue;
+    }
+    const r = refusedBySeq.get(seq);
+    if (r && r.event_id === id && (r.hash === null || r.hash === p.hash)) {
+      results.set(seq, {
+        id,
+        seq,
+        status: 'rejected',
+        reason: r.reason,
+        message: REJECTION_MESSAGES[r.reason],
+      });
+      continue;
+    }
+    results.set(seq, {
+      id,
+      seq,
+      status: 'rejected',
+      reason: 'seq_reused',
+      message: REJECTION_MESSAGES.seq_reused,
+    });
+  }
+}
+
+async function insertEvents(
+  tx: Queryable,
+  deviceId: string,
+  storeId: string,
+  fresh: Prepared[],
+  customerByPhone: Map<string, string>,
+): Promise<Set<string>> {
+  const rows = fresh.map((p) => ({
+    id: p.event.id,
+    seq: p.event.seq,
+    customer_id: p.event.phone ? customerByPhone.get(p.event.phone) : null,
+    type: p.event.type,
+    points: p.delta,
+    receipt_id: p.receiptId,
+    rule_version: p.event.ruleVersion,
+    occurred_at: p.event.occurredAt,
+    business_day: p.event.businessDay,
+    body: p.event,
+    body_hash: p.hash,
+  }));
+  // One statement for the whole batch. ON CONFLICT DO NOTHING (no target) absorbs both a known id
+  // and a receipt that already earned in this store; the caller tells the two apart.
+  const { rows: inserted } = await tx.query<{ id: string }>(
+    `INSERT INTO ledger_events
+       (id, device_id, seq, store_id, customer_id, type, points, receipt_id, rule_version,
+        occurred_at, business_day, body, body_hash)
+     SELECT x.id, $2, x.seq, $3, x.customer_id, x.type, x.points, x.receipt_id, x.rule_version,
+            x.occurred_at, x.business_day, x.body, decode(x.body_hash, 'hex')
+       FROM json_to_recordset($1::json) AS x(
+              id uuid, seq bigint, customer_id uuid, type text, points bigint, receipt_id text,
+              rule_version integer, occurred_at timestamptz, business_day date, body jsonb, body_hash text)
+      ORDER BY x.seq
+     ON CONFLICT DO NOTHING
+     RETURNING id`,
+    [JSON.stringify(rows), deviceId, storeId],
+  );
+  return new Set(inserted.map((r) => r.id));
+}
+
+async function storeRejections(
+  tx: Queryable,
+  deviceId: string,
+  rejected: { p: Prepared; reason: RejectionReason; customerId: string | null }[],
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO rejected_events (device_id, seq, event_id, reason, message, body, body_hash, customer_id)
+     SELECT $2, x.seq, x.event_id, x.reason, x.message, x.body, decode(x.body_hash, 'hex'), x.customer_id
+       FROM json_to_recordset($1::json) AS x(
+              seq bigint, event_id uuid, reason text, message text, body jsonb, body_hash text, customer_id uuid)
+     ON CONFLICT (device_id, seq) DO NOTHING`,
+    [
+      JSON.stringify(
+        rejected.map(({ p, reason, customerId }) => ({
+          seq: p.event.seq,
+          event_id: p.event.id,
+          reason,
+          message: REJECTION_MESSAGES[reason],
+          body: p.event,
+          body_hash: p.hash,
+          customer_id: customerId,
+        })),
+      ),
+      deviceId,
+    ],
+  );
+}
+
+interface Touched {
+  phone: string;
+  delta: number;
+  balance: number;
+  /** Set when an honoured redemption in this batch took the balance below zero. */
+  overdrawnBy?: { eventId: string; lowest: number };
+}
+
+/** Adds the accepted events to their customers' balances; returns each customer's new balance. */
+async function applyBalances(
+  tx: Queryable,
+  accepted: Prepared[],
+  customerByPhone: Map<string, string>,
+): Promise<Map<string, Touched>> {
+  interface Sum {
+    customer_id: string;
+    points: number;
+    earned: number;
+    redeemed: number;
+    reversed: number;
+    adjusted: number;
+    event_count: number;
+  }
+  const sums = new Map<string, Sum>();
+  for (const p of accepted) {
+    if (!p.event.phone) continue;
+    const customerId = customerByPhone.get(p.event.phone) as string;
+    let sum = sums.get(customerId);
+    if (!sum) {
+      sum = {
+        customer_id: customerId,
+        points: 0,
+        earned: 0,
+        redeemed: 0,
+        reversed: 0,
+        adjusted: 0,
+        event_count: 0,
+      };
+      sums.set(customerId, sum);
+    }
+    sum.points += p.delta;
+    sum.event_count += 1;
+    if (p.event.type === 'points.earned') sum.earned += p.delta;
+    else if (p.event.type === 'points.redeemed') sum.redeemed -= p.delta;
+    else if (p.event.type === 'points.reversed') sum.reversed -= p.delta;
+    else if (p.event.type === 'points.adjusted') sum.adjusted += p.delta;
+  }
+  if (sums.size === 0) return new Map();
+  const { rows } = await tx.query<{ customer_id: string; points: number }>(
+    `INSERT INTO balances (customer_id, points, earned, redeemed, reversed, adjusted, event_count)
+     SELECT x.customer_id, x.points, x.earned, x.redeemed, x.reversed, x.adjusted, x.event_count
+       FROM json_to_recordset($1::json) AS x(
+              customer_id uuid, points bigint, earned bigint, redeemed bigint, reversed bigint,
+              adjusted bigint, event_count bigint)
+      ORDER BY x.customer_id
+     ON CONFLICT (customer_id) DO UPDATE SET
+       points = balances.points + EXCLUDED.points,
+       earned = balances.earned + EXCLUDED.earned,
+       redeemed = balances.redeemed + EXCLUDED.redeemed,
+       reversed = balances.reversed + EXCLUDED.reversed,
+       adjusted = balances.adjusted + EXCLUDED.adjusted,
+       event_count = balances.event_count + EXCLUDED.event_count,
+       updated_at = now()
+     RETURNING customer_id, points`,
+    [JSON.stringify([...sums.values()])],
+  );
+  const phoneOf = new Map([...customerByPhone].map(([phone, id]) => [id, phone]));
+  const touched = new Map<string, Touched>();
+  for (const r of rows) {
+    const delta = (sums.get(r.customer_id) as Sum).points;
+    touched.set(r.customer_id, { phone: phoneOf.get(r.customer_id) as string, delta, balance: r.points });
+  }
+  // Walk each customer's events in seq order from the balance before the batch: did an honoured
+  // redemption take it below zero? (Accepted, never refused: the account is flagged instead.)
+  const running = new Map([...touched].map(([id, t]) => [id, t.balance - t.delta]));
+  for (const p of accepted) {
+    if (!p.event.phone) continue;
+    const customerId = customerByPhone.get(p.event.phone) as string;
+    const after = (running.get(customerId) ?? 0) + p.delta;
+    running.set(customerId, after);
+    const t = touched.get(customerId);
+    if (t && p.event.type === 'points.redeemed' && after < 0) {
+      if (!t.overdrawnBy || after < t.overdrawnBy.lowest)
+        t.overdrawnBy = { eventId: p.event.id, lowest: after };
+    }
+  }
+  return touched;
+}
+
+/** Enrolment and consent events update the customer's profile; the last one in seq order wins. */
+async function applyProfiles(
+  tx: Queryable,
+  accepted: Prepared[],
+  customerByPhone: Map<string, string>,
+): Promise<void> {
+  interface Profile {
+    id: string;
+    enrolled_at: string | null;
+    first_name: string | null;
+    terms_version: string | null;
+    terms_accepted_at: string | null;
+    sms_consent: boolean | null;
+    sms_consent_at: string | null;
+  }
+  const profiles = new Map<string, Profile>();
+  for (const p of accepted) {
+    const e = p.event;
+    if (e.type !== 'customer.enrolled' && e.type !== 'consent.changed') continue;
+    const id = customerByPhone.get(e.phone as string) as string;
+    const profile = profiles.get(id) ?? {
+      id,
+      enrolled_at: null,
+      first_name: null,
+      terms_version: null,
+      terms_accepted_at: null,
+      sms_consent: null,
+      sms_consent_at: null,
+    };
+    if (e.type === 'customer.enrolled') {
+      profile.enrolled_at ??= e.occurredAt;
+      if (e.payload.firstName !== null) profile.first_name = e.payload.firstName;
+      profile.terms_version = e.payload.consent.termsVersion;
+      profile.terms_accepted_at = e.occurredAt;
+      profile.sms_consent = e.payload.consent.sms;
+      profile.sms_consent_at = e.occurredAt;
+    } else {
+      profile.terms_version = e.payload.termsVersion;
+      profile.terms_accepted_at = e.occurredAt;
+      profile.sms_consent = e.payload.sms;
+      profile.sms_consent_at = e.occurredAt;
+    }
+    profiles.set(id, profile);
+  }
+  if (profiles.size === 0) return;
+  await tx.query(
+    `UPDATE customers c SET
+       enrolled_at = COALESCE(c.enrolled_at, x.enrolled_at),
+       first_name = COALESCE(x.first_name, c.first_name),
+       terms_version = COALESCE(x.terms_version, c.terms_version),
+       terms_accepted_at = COALESCE(x.terms_accepted_at, c.terms_accepted_at),
+       sms_consent = COALESCE(x.sms_consent, c.sms_consent),
+       sms_consent_at = COALESCE(x.sms_consent_at, c.sms_consent_at)
+     FROM json_to_recordset($1::json) AS x(
+            id uuid, enrolled_at timestamptz, first_name text, terms_version text,
+            terms_accepted_at timestamptz, sms_consent boolean, sms_consent_at timestamptz)
+     WHERE c.id = x.id`,
+    [JSON.stringify([...profiles.values()])],
+  );
+}
+
+/**
+ * Did the till compute what the program says? A mismatch is flagged for a person to look at, never
+ * refused: the customer was already told the points. Checked when the server knows the program
+ * version the event names.
+ */
+async function checkRules(
+  tx: Queryable,
+  storeId: string,
+  deviceId: string,
+  accepted: Prepared[],
+  customerByPhone: Map<string, string>,
+): Promise<NewFlag[]> {
+  const relevant = accepted.filter(
+    (p) => p.event.type === 'points.earned' || p.event.type === 'points.redeemed',
+  );
+  if (relevant.length === 0) return [];
+  const programs = await programVersions(
+    tx,
+    storeId,
+    relevant.map((p) => p.event.ruleVersion),
+  );
+  const { rows } = await tx.query<{ currency: string }>('SELECT currency FROM stores WHERE id = $1', [
+    storeId,
+  ]);
+  const currency = rows[0]?.currency;
+  const flags: NewFlag[] = [];
+  const flag = (p: Prepared, detail: Record<string, unknown>) =>
+    flags.push({
+      kind: 'rule_mismatch',
+      storeId,
+      deviceId,
+      customerId: p.event.phone ? (customerByPhone.get(p.event.phone) ?? null) : null,
+      eventId: p.event.id,
+      detail: { type: p.event.type, ruleVersion: p.event.ruleVersion, ...detail },
+    });
+  for (const p of relevant) {
+    const event = p.event;
+    const program = programs.get(event.ruleVersion);
+    if (event.type === 'points.earned') {
+      const payload = event.payload;
+      if (payload.total && payload.total.currency !== currency) {
+        flag(p, { problem: 'currency', expected: currency, got: payload.total.currency });
+        continue;
+      }
+      if (!program) continue;
+      const expected = earnPoints(program, payload.total).points;
+      if (expected !== payload.points) flag(p, { problem: 'points', expected, got: payload.points });
+    } else if (event.type === 'points.redeemed' && program) {
+      const { rewardId, points } = event.payload;
+      const reward = program.rewards.find((r) => r.id === rewardId);
+      if (!reward) flag(p, { problem: 'unknown_reward', rewardId });
+      else if (reward.pointsCost !== points) {
+        flag(p, { problem: 'points', expected: reward.pointsCost, got: points });
+      }
+    }
+  }
+  return flags;
+}
