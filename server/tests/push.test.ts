@@ -1,0 +1,353 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiError, PushResponse, SeqGapResponse } from '../../src/shared/sync';
+import { type TestServer, type Till, createTestServer, phone } from './support/harness';
+
+let server: TestServer;
+let storeId: string;
+
+beforeAll(async () => {
+  server = await createTestServer();
+  ({ storeId } = await server.createStore());
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function newTill(): Promise<Till> {
+  return server.enrol(storeId);
+}
+
+const balanceOf = (res: PushResponse, phoneNumber: string) =>
+  res.balances.find((b) => b.phone === phoneNumber)?.balance;
+
+describe('push: idempotency', () => {
+  it('the same batch pushed 3 times is stored once; later pushes answer duplicate with the same balance', async () => {
+    const till = await newTill();
+    const p = phone(1);
+    const batch = [till.enrolled(p), till.earned(p, 'R-1', 12_50), till.earned(p, 'R-2', 7_00)];
+    const first = await till.push(batch);
+    expect(first.status).toBe(200);
+    expect(first.body.results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(first.body.lastSeq).toBe(3);
+    expect(balanceOf(first.body, p)).toBe(19);
+
+    for (let i = 0; i < 2; i++) {
+      const again = await till.push(batch);
+      expect(again.status).toBe(200);
+      expect(again.body.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+      expect(again.body.lastSeq).toBe(3);
+      expect(balanceOf(again.body, p)).toBe(19);
+    }
+    expect(await server.count('ledger_events', 'device_id = $1', [till.deviceId])).toBe(3);
+    const { rows } = await server.db.query<{ points: number; event_count: number }>(
+      'SELECT b.points, b.event_count FROM balances b JOIN customers c ON c.id = b.customer_id WHERE c.phone = $1',
+      [p],
+    );
+    expect(rows[0]).toEqual({ points: 19, event_count: 3 });
+  });
+
+  it('the same batch pushed concurrently (10 at once) leaves one copy and one balance', async () => {
+    const till = await newTill();
+    const p = phone(2);
+    const batch = Array.from({ length: 50 }, (_, i) => till.earned(p, `C-${i}`, 1_00));
+    const replies = await Promise.all(Array.from({ length: 10 }, () => till.push(batch)));
+    for (const reply of replies) {
+      expect(reply.status).toBe(200);
+      expect(reply.body.lastSeq).toBe(50);
+    }
+    const accepted = replies.flatMap((r) => r.body.results).filter((r) => r.status === 'accepted').length;
+    expect(accepted).toBe(50);
+    expect(await server.count('ledger_events', 'device_id = $1', [till.deviceId])).toBe(50);
+    const lookup = await server.request<{ balance: number }>('GET', `/v1/customers/${p}`, {
+      token: till.token,
+    });
+    expect(lookup.body.balance).toBe(50);
+  });
+
+  it('a batch overlapping what was applied answers duplicates then accepts the rest', async () => {
+    const till = await newTill();
+    const p = phone(3);
+    const events = Array.from({ length: 6 }, (_, i) => till.earned(p, `O-${i}`, 1_00));
+    expect((await till.push(events.slice(0, 4))).body.lastSeq).toBe(4);
+    const res = await till.push(events.slice(2));
+    expect(res.body.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'accepted', 'accepted']);
+    expect(res.body.lastSeq).toBe(6);
+    expect(balanceOf(res.body, p)).toBe(6);
+  });
+
+  it('an empty push is a handshake: it tells the last applied seq', async () => {
+    const till = await newTill();
+    const res = await till.push([]);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ lastSeq: 0, results: [], balances: [] });
+  });
+
+  it('a long offline backlog (20,000 events) goes up in 500-event batches', async () => {
+    const till = await newTill();
+    const total = 20_000;
+    let lastSeq = 0;
+    for (let start = 0; start < total; start += 500) {
+      const batch = Array.from({ length: 500 }, (_, i) =>
+        till.earnedPoints(phone(1000 + ((start + i) % 200)), null, 1),
+      );
+      const res = await till.push(batch);
+      expect(res.status).toBe(200);
+      lastSeq = res.body.lastSeq;
+    }
+    expect(lastSeq).toBe(total);
+    expect(await server.count('ledger_events', 'device_id = $1', [till.deviceId])).toBe(total);
+    const { rows } = await server.db.query<{ sum: number }>(
+      `SELECT sum(b.points) AS sum FROM balances b JOIN customers c ON c.id = b.customer_id
+        WHERE c.phone >= $1 AND c.phone <= $2`,
+      [phone(1000), phone(1199)],
+    );
+    expect(rows[0]?.sum).toBe(total);
+  });
+
+  it('thousands of events in the same millisecond are all kept, in seq order', async () => {
+    const till = await newTill();
+    const instant = '2026-11-23T12:00:00.000Z';
+    const batch = Array.from({ length: 500 }, () =>
+      till.earnedPoints(phone(4), null, 1, { occurredAt: instant }),
+    );
+    const res = await till.push(batch);
+    expect(res.body.results.every((r) => r.status === 'accepted')).toBe(true);
+    const { rows } = await server.db.query<{ seq: number }>(
+      'SELECT seq FROM ledger_events WHERE device_id = $1 ORDER BY server_seq',
+      [till.deviceId],
+    );
+    expect(rows.map((r) => r.seq)).toEqual(batch.map((e) => e.seq));
+  });
+});
+
+describe('push: conflicts, gaps and rejections', () => {
+  it('a repeated id with a different body is rejected as a conflict and never applied; the device moves on', async () => {
+    const a = await newTill();
+    const b = await newTill();
+    const p = phone(10);
+    const original = a.earned(p, 'X-1', 5_00);
+    expect((await a.push([original])).body.results[0]?.status).toBe('accepted');
+    // Till B reuses A's id (a bug or a cloned disk) for a different event.
+    const clash = b.earned(p, 'X-2', 90_00, { id: original.id });
+    const next = b.earned(p, 'X-3', 1_00);
+    const res = await b.push([clash, next]);
+    expect(res.status).toBe(200);
+    expect(res.body.results[0]).toMatchObject({ status: 'rejected', reason: 'conflict' });
+    expect(res.body.results[1]).toMatchObject({ status: 'accepted' });
+    expect(res.body.lastSeq).toBe(2);
+    expect(balanceOf(res.body, p)).toBe(6);
+    expect(await server.count('rejected_events', 'device_id = $1', [b.deviceId])).toBe(1);
+    // The retry gets the same answer, and nothing changes.
+    const retry = await b.push([clash, next]);
+    expect(retry.body.results[0]).toMatchObject({ status: 'rejected', reason: 'conflict' });
+    expect(retry.body.results[1]).toMatchObject({ status: 'duplicate' });
+    expect(balanceOf(retry.body, p)).toBe(6);
+  });
+
+  it('the same id resent with a changed body by the same device is a conflict, not a duplicate', async () => {
+    const till = await newTill();
+    const p = phone(11);
+    const event = till.earned(p, 'Y-1', 5_00);
+    await till.push([event]);
+    const tampered = { ...event, payload: { ...event.payload, points: 500 } } as typeof event;
+    const res = await till.push([tampered]);
+    expect(res.body.results[0]).toMatchObject({ status: 'rejected', reason: 'conflict' });
+    expect(balanceOf(res.body, p)).toBe(5);
+  });
+
+  it('a gap in seq answers 409 with the expected seq and stores nothing', async () => {
+    const till = await newTill();
+    const p = phone(12);
+    await till.push([till.earned(p, 'G-1', 1_00)]);
+    till.seq = 4; // seq 2..4 "lost"
+    const res = await till.push([till.earned(p, 'G-5', 1_00)]);
+    expect(res.status).toBe(409);
+    const body = res.body as unknown as SeqGapResponse;
+    expect(body.error.code).toBe('seq_gap');
+    expect(body.expectedSeq).toBe(2);
+    expect(body.lastSeq).toBe(1);
+    expect(await server.count('ledger_events', 'device_id = $1', [till.deviceId])).toBe(1);
+  });
+
+  it('seq numbers inside a batch must be consecutive (400 naming the event)', async () => {
+    const till = await newTill();
+    const e1 = till.earned(phone(13), 'S-1', 1_00);
+    till.seq++;
+    const e3 = till.earned(phone(13), 'S-3', 1_00);
+    const res = await till.push([e1, e3]);
+    expect(res.status).toBe(400);
+    expect((res.body as unknown as ApiError).error.field).toBe('events.1.seq');
+    expect(await server.count('ledger_events', 'device_id = $1', [till.deviceId])).toBe(0);
+  });
+
+  it('a receipt earns once per store: a second check-in of it is rejected, and the device still advances', async () => {
+    const a = await newTill();
+    const b = await newTill();
+    const p = phone(14);
+    await a.push([a.earned(p, 'DUP-1', 20_00)]);
+    const res = await b.push([b.earned(phone(15), 'DUP-1', 20_00), b.earned(p, 'OTHER', 1_00)]);
+    expect(res.body.results[0]).toMatchObject({ status: 'rejected', reason: 'already_checked_in' });
+    expect(res.body.results[1]?.status).toBe('accepted');
+    expect(res.body.lastSeq).toBe(2);
+    expect(balanceOf(res.body, phone(15))).toBe(0);
+    // The same receipt id at another store is another receipt.
+    const other = await server.createStore({ name: 'Other shop' });
+    const c = await server.enrol(other.storeId);
+    const elsewhere = await c.push([c.earned(p, 'DUP-1', 20_00)]);
+    expect(elsewhere.body.results[0]?.status).toBe('accepted');
+  });
+
+  it('a seq already used for another event is rejected (seq_reused) without touching the stored one', async () => {
+    const till = await newTill();
+    const p = phone(16);
+    await till.push([till.earned(p, 'Q-1', 3_00)]);
+    const reused = till.earned(p, 'Q-1b', 50_00, { seq: 1 });
+    const res = await till.push([reused]);
+    expect(res.body.results[0]).toMatchObject({ status: 'rejected', reason: 'seq_reused' });
+    expect(balanceOf(res.body, p)).toBe(3);
+  });
+});
+
+describe('push: redemptions, flags and clocks', () => {
+  it('never rejects a redemption the till honoured: the balance goes negative and is flagged, then repaid', async () => {
+    const till = await newTill();
+    const p = phone(20);
+    const res = await till.push([till.enrolled(p), till.earned(p, 'N-1', 30_00), till.redeemed(p, 100)]);
+    expect(res.body.results.every((r) => r.status === 'accepted')).toBe(true);
+    expect(res.body.balances[0]).toMatchObject({ balance: -70, overdrawn: true });
+    const flags = await server.admin<{
+      flags: { kind: string; customerId: string; resolvedAt: string | null }[];
+    }>('GET', `/v1/admin/flags?kind=overdrawn&storeId=${storeId}&open=true`);
+    const customerId = res.body.balances[0]?.customerId;
+    expect(flags.body.flags.filter((f) => f.customerId === customerId)).toHaveLength(1);
+
+    const repaid = await till.push([till.earned(p, 'N-2', 80_00)]);
+    expect(repaid.body.balances[0]).toMatchObject({ balance: 10, overdrawn: false });
+    const after = await server.admin<{ flags: { customerId: string; resolvedAt: string | null }[] }>(
+      'GET',
+      '/v1/admin/flags?kind=overdrawn',
+    );
+    const mine = after.body.flags.filter((f) => f.customerId === customerId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.resolvedAt).not.toBeNull();
+  });
+
+  it('two offline tills redeeming the same points both succeed; the account is flagged once', async () => {
+    const a = await newTill();
+    const b = await newTill();
+    const p = phone(21);
+    await a.push([a.earned(p, 'T-1', 100_00)]);
+    const [ra, rb] = await Promise.all([a.push([a.redeemed(p, 100)]), b.push([b.redeemed(p, 100)])]);
+    expect(ra.body.results[0]?.status).toBe('accepted');
+    expect(rb.body.results[0]?.status).toBe('accepted');
+    const lookup = await server.request<{ balance: number; overdrawn: boolean }>(
+      'GET',
+      `/v1/customers/${p}`,
+      {
+        token: a.token,
+      },
+    );
+    expect(lookup.body).toMatchObject({ balance: -100, overdrawn: true });
+    expect(
+      await server.count(
+        'flags',
+        "kind = 'overdrawn' AND resolved_at IS NULL AND detail->>'balance' = '-100'",
+      ),
+    ).toBe(1);
+  });
+
+  it.each([
+    ['one hour fast', 3_600_000],
+    ['one hour slow', -3_600_000],
+    ['one day fast', 86_400_000],
+    ['one day slow', -86_400_000],
+  ])('a till clock %s syncs normally and is flagged', async (_label, offsetMs) => {
+    const till = await newTill();
+    const tillNow = new Date(Date.now() + offsetMs).toISOString();
+    const p = phone(22);
+    const res = await till.push([till.earned(p, null, 5_00, { occurredAt: tillNow })], { sentAt: tillNow });
+    expect(res.status).toBe(200);
+    expect(res.body.results[0]?.status).toBe('accepted');
+    expect(res.body.clockSkewFlagged).toBe(true);
+    expect(Math.abs(res.body.clockSkewMs - offsetMs)).toBeLessThan(60_000);
+    expect(
+      await server.count('flags', "kind = 'clock_skew' AND device_id = $1 AND resolved_at IS NULL", [
+        till.deviceId,
+      ]),
+    ).toBe(1);
+    // A second skewed push updates the same open flag rather than adding one per push.
+    await till.push([till.earned(p, null, 5_00, { occurredAt: tillNow })], { sentAt: tillNow });
+    expect(await server.count('flags', "kind = 'clock_skew' AND device_id = $1", [till.deviceId])).toBe(1);
+    // Once the clock is right again the flag is resolved.
+    await till.push([till.earned(p, null, 5_00)]);
+    expect(
+      await server.count('flags', "kind = 'clock_skew' AND device_id = $1 AND resolved_at IS NULL", [
+        till.deviceId,
+      ]),
+    ).toBe(0);
+  });
+
+  it('events recorded long ago (offline for days) with a correct clock are not a skew', async () => {
+    const till = await newTill();
+    const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const res = await till.push([till.earned(phone(23), null, 5_00, { occurredAt: old })]);
+    expect(res.body.clockSkewFlagged).toBe(false);
+  });
+
+  it('points that do not match the program are accepted and flagged as a rule mismatch', async () => {
+    const till = await newTill();
+    const p = phone(24);
+    const wrong = till.earned(p, 'RM-1', 10_00);
+    (wrong.payload as { points: number }).points = 55; // program says 10
+    const res = await till.push([wrong, till.redeemed(p, 40)]); // reward costs 100
+    expect(res.body.results.every((r) => r.status === 'accepted')).toBe(true);
+    expect(balanceOf(res.body, p)).toBe(15);
+    const { rows } = await server.db.query<{ detail: { problem: string; expected: number; got: number } }>(
+      "SELECT detail FROM flags WHERE kind = 'rule_mismatch' AND device_id = $1 ORDER BY id",
+      [till.deviceId],
+    );
+    expect(rows.map((r) => r.detail)).toEqual([
+      expect.objectContaining({ problem: 'points', expected: 10, got: 55 }),
+      expect.objectContaining({ problem: 'points', expected: 100, got: 40 }),
+    ]);
+  });
+
+  it('enrolment and consent events update the customer; refunds and adjustments move the balance', async () => {
+    const till = await newTill();
+    const p = phone(25);
+    const res = await till.push([
+      till.enrolled(p, 'Zoë'),
+      till.earned(p, 'E-1', 40_00),
+      till.reversed(p, 'E-1', 10_00, 10),
+      till.adjusted(p, -5),
+      till.consent(p, true),
+    ]);
+    expect(balanceOf(res.body, p)).toBe(25);
+    const { rows } = await server.db.query<Record<string, unknown>>(
+      `SELECT c.first_name, c.sms_consent, c.terms_version, c.enrolled_at IS NOT NULL AS enrolled,
+              b.earned, b.reversed, b.adjusted
+         FROM customers c JOIN balances b ON b.customer_id = c.id WHERE c.phone = $1`,
+      [p],
+    );
+    expect(rows[0]).toEqual({
+      first_name: 'Zoë',
+      sms_consent: true,
+      terms_version: '1',
+      enrolled: true,
+      earned: 40,
+      reversed: 10,
+      adjusted: -5,
+    });
+  });
+
+  it('the reply carries confirmed balances of every customer touched, including only-retried ones', async () => {
+    const till = await newTill();
+    const events = [till.earned(phone(30), 'B-1', 3_00), till.earned(phone(31), 'B-2', 4_00)];
+    await till.push(events);
+    const retry = await till.push(events);
+    expect(retry.body.balances.map((b) => [b.phone, b.balance]).sort()).toEqual([
+      [phone(30), 3],
+      [phone(31), 4],
+    ]);
+  });
+});
