@@ -1,22 +1,24 @@
 /**
  * Ledger benchmark: check-in latency and balance look-up latency on a ledger of 10 thousand and of
  * 1 million events, against the raw cost of one durable SQLite transaction on the same disk, in
- * the same run. Machines here are noisy, so the targets are ratios, not milliseconds.
+ * the same run. These machines are noisy, so the targets are ratios, and the things compared are
+ * measured interleaved (one raw transaction, one check-in on each ledger, and again), so a noisy
+ * neighbour or a slow second of the disk weighs on both sides of each ratio alike.
  *
  *   npm run bench                  human-readable table
- *   npm run bench -- --json        one JSON object a line (metric, value, unit)
+ *   npm run bench -- --json        one JSON object a line: {"metric","value","unit"}
  *   npm run bench -- --dir /path   put the files on another disk (default: the OS temp folder)
  *   npm run bench -- --sizes 10000,100000   other ledger sizes (the first and last are compared)
  *
- * Targets: checkin_p50_ratio ≤ 2.0 (check-in p50 at the largest size ÷ raw transaction p50),
- * balance_flatness ≤ 1.5 (look-up p99 at the largest size ÷ at the smallest).
+ * Targets: checkin_p50_ratio ≤ 2.0 (check-in p50 on the largest ledger ÷ raw transaction p50),
+ * balance_flatness ≤ 1.5 (look-up p99 on the largest ledger ÷ on the smallest).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
-import { openDatabase } from '../src/main/db/connection';
+import { openDatabase, type Db } from '../src/main/db/connection';
 import { createLedger, type Ledger } from '../src/main/ledger/ledger';
 import { normalizePhone } from '../src/shared/phone';
 import type { StoreSettings } from '../src/shared/store';
@@ -31,21 +33,10 @@ const sizes = (argValue('--sizes') ?? '10000,1000000').split(',').map(Number);
 const baseDir = mkdtempSync(join(argValue('--dir') ?? tmpdir(), 'kiosk-bench-'));
 
 const STORE: StoreSettings = { country: 'US', currency: 'USD', timeZone: 'America/New_York' };
-const CUSTOMERS = 20_000;
-const CHECKINS_MEASURED = 2_000;
-const LOOKUPS_MEASURED = 20_000;
-const RAW_MEASURED = 2_000;
+const MAX_CUSTOMERS = 20_000;
+const CHECKIN_ROUNDS = 2_000;
+const LOOKUP_ROUNDS = 20_000;
 
-interface Metric {
-  metric: string;
-  value: number;
-  unit: string;
-}
-const metrics: Metric[] = [];
-const record = (metric: string, value: number, unit: string) => {
-  metrics.push({ metric, value: Number(value.toPrecision(4)), unit });
-  if (!json) console.error(`  ${metric.padEnd(28)} ${value.toPrecision(4).padStart(10)} ${unit}`);
-};
 const log = (message: string) => {
   if (!json) console.error(message);
 };
@@ -55,29 +46,23 @@ function percentile(samples: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function timeEach(count: number, fn: (i: number) => void): number[] {
-  const samples: number[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const start = process.hrtime.bigint();
-    fn(i);
-    samples[i] = Number(process.hrtime.bigint() - start) / 1000; // µs
-  }
-  return samples;
+/** Microseconds one call takes. */
+function timed(fn: () => unknown): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1000;
 }
 
-/** The floor: one single-row insert per durable transaction (WAL, synchronous=FULL). */
-function rawTransactionSamples(label: string): number[] {
-  const db = new Database(join(baseDir, `raw-${label}.db`));
+/** The floor: one single-row insert per durable transaction (WAL, synchronous=FULL), same disk. */
+function openRawBaseline(): { run: () => void; close: () => void } {
+  const db = new Database(join(baseDir, 'raw.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT');
   const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
   const body = 'x'.repeat(300);
   const once = db.transaction(() => insert.run(body));
-  timeEach(200, () => once.immediate()); // warm up
-  const samples = timeEach(RAW_MEASURED, () => once.immediate());
-  db.close();
-  return samples;
+  return { run: () => once.immediate(), close: () => db.close() };
 }
 
 /** Valid, distinct US numbers, as a customer would type them. */
@@ -90,111 +75,110 @@ function makePhones(count: number): string[] {
   return phones;
 }
 
+interface SizedLedger {
+  size: number;
+  db: Db;
+  ledger: Ledger;
+  phones: string[];
+}
+
 /**
- * Fills a ledger to `events` events through its real write path (so indexes, bodies and read
- * models are what production makes), with fsync off and large batches only while seeding.
+ * A ledger filled to `size` events through its real write path (so indexes, bodies and read models
+ * are what production makes), with fsync off and large batches only while seeding. A bigger
+ * ledger has more customers too: one for every five events, up to MAX_CUSTOMERS.
  */
-function seed(
-  ledger: Ledger,
-  db: Database.Database,
-  phones: string[],
-  events: number,
-  receiptPrefix: string,
-) {
+function seededLedger(size: number, allPhones: string[]): SizedLedger {
+  const phones = allPhones.slice(0, Math.min(allPhones.length, Math.floor(size / 5)));
+  log(`Seeding a ledger of ${size.toLocaleString('en')} events and ${phones.length.toLocaleString('en')} customers`);
+  const db = openDatabase(join(baseDir, `ledger-${size}.db`));
+  let now = Date.parse('2026-11-23T12:00:00Z');
+  const ledger = createLedger({ db, clock: () => new Date((now += 1000)), newId: uuidv7, initialStore: STORE });
   db.pragma('synchronous = OFF');
-  let written = db.prepare('SELECT count(*) FROM ledger_events').pluck().get() as number;
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const phone = phones[i % phones.length]!;
       if (i < phones.length) ledger.enroll(phone, { terms: true, termsVersion: '1', sms: i % 3 === 0 });
-      else
-        ledger.checkIn(phone, {
-          receiptId: `${receiptPrefix}${i}`,
-          total: { amount: 100 + (i % 9_000), currency: 'USD' },
-        });
+      else ledger.checkIn(phone, { receiptId: `seed-${i}`, total: { amount: 100 + (i % 9_000), currency: 'USD' } });
     }
   });
   const started = Date.now();
-  while (written < events) {
-    const to = Math.min(events, written + 20_000);
+  for (let written = 0; written < size; ) {
+    const to = Math.min(size, written + 20_000);
     batch(written, to);
     written = to;
-    if (!json && written % 200_000 === 0)
-      log(`    seeded ${written} events (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    if (written % 200_000 === 0) log(`  ${written} events (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
   db.pragma('synchronous = FULL');
   db.pragma('wal_checkpoint(TRUNCATE)');
+  if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('the measured ledger must run synchronous=FULL');
+  return { size, db, ledger, phones };
 }
 
-function measureSize(events: number, allPhones: string[]) {
-  // A bigger ledger has more customers too: one for every five events, up to CUSTOMERS.
-  const phones = allPhones.slice(0, Math.min(allPhones.length, Math.floor(events / 5)));
-  log(`\nLedger of ${events.toLocaleString('en')} events, ${phones.length.toLocaleString('en')} customers`);
-  const db = openDatabase(join(baseDir, `ledger-${events}.db`));
-  let now = Date.parse('2026-11-23T12:00:00Z');
-  const ledger = createLedger({
-    db,
-    clock: () => new Date((now += 1000)),
-    newId: uuidv7,
-    initialStore: STORE,
+const checkInOn = (target: SizedLedger, i: number, prefix: string) =>
+  target.ledger.checkIn(target.phones[(i * 104_729) % target.phones.length]!, {
+    receiptId: `${prefix}-${i}`,
+    total: { amount: 1250 + (i % 5000), currency: 'USD' },
   });
-  seed(ledger, db, phones, events, 'seed-');
-  if (db.pragma('synchronous', { simple: true }) !== 2)
-    throw new Error('the measured ledger must run synchronous=FULL');
+const lookupOn = (target: SizedLedger, i: number) =>
+  target.ledger.balance(target.phones[(i * 15_485_863) % target.phones.length]!);
 
-  // Warm up the statement caches and the page cache the way a till that has been running would be.
-  timeEach(200, (i) =>
-    ledger.checkIn(phones[(i * 7919) % phones.length]!, {
-      receiptId: `warm-${i}`,
-      total: { amount: 1250, currency: 'USD' },
-    }),
-  );
-  const checkIns = timeEach(CHECKINS_MEASURED, (i) =>
-    ledger.checkIn(phones[(i * 104_729) % phones.length]!, {
-      receiptId: `bench-${i}`,
-      total: { amount: 1250 + i, currency: 'USD' },
-    }),
-  );
-  timeEach(1000, (i) => ledger.balance(phones[(i * 31) % phones.length]!));
-  const lookups = timeEach(LOOKUPS_MEASURED, (i) =>
-    ledger.balance(phones[(i * 15_485_863) % phones.length]!),
-  );
-  db.close();
-  return {
-    checkinP50: percentile(checkIns, 50),
-    checkinP99: percentile(checkIns, 99),
-    lookupP50: percentile(lookups, 50),
-    lookupP99: percentile(lookups, 99),
-  };
+const metrics: { metric: string; value: number; unit: string }[] = [];
+function record(metric: string, value: number, unit: string) {
+  metrics.push({ metric, value: Number(value.toPrecision(4)), unit });
+  log(`  ${metric.padEnd(28)} ${value.toPrecision(4).padStart(10)} ${unit}`);
 }
+const label = (size: number) => (size >= 1_000_000 ? `${size / 1_000_000}m` : `${size / 1000}k`);
 
+const opened: SizedLedger[] = [];
+const raw = openRawBaseline();
 try {
-  log(`Ledger benchmark in ${baseDir} (Node ${process.version})`);
-  log('\nRaw baseline: one single-row insert per durable transaction (WAL, synchronous=FULL)');
-  const rawBefore = rawTransactionSamples('before');
-  const phones = makePhones(CUSTOMERS);
-  const results = sizes.map((size) => ({ size, ...measureSize(size, phones) }));
-  const rawAfter = rawTransactionSamples('after');
-  // The baseline is sampled before and after the ledger runs, so drift in the disk's speed during
-  // the run is shared by both sides of the ratio.
-  const raw = [...rawBefore, ...rawAfter];
-  const rawP50 = percentile(raw, 50);
+  log(`Ledger benchmark in ${baseDir} (Node ${process.version}, sizes ${sizes.join(', ')})`);
+  const allPhones = makePhones(MAX_CUSTOMERS);
+  for (const size of sizes) opened.push(seededLedger(size, allPhones));
 
-  log('\nResults');
-  record('raw_tx_p50_us', rawP50, 'µs');
-  record('raw_tx_p99_us', percentile(raw, 99), 'µs');
-  for (const r of results) {
-    const label = r.size >= 1_000_000 ? `${r.size / 1_000_000}m` : `${r.size / 1000}k`;
-    record(`checkin_p50_us_${label}`, r.checkinP50, 'µs');
-    record(`checkin_p99_us_${label}`, r.checkinP99, 'µs');
-    record(`balance_p50_us_${label}`, r.lookupP50, 'µs');
-    record(`balance_p99_us_${label}`, r.lookupP99, 'µs');
+  log('Warming up');
+  for (let i = 0; i < 300; i++) {
+    raw.run();
+    for (const target of opened) {
+      checkInOn(target, i, 'warm');
+      lookupOn(target, i);
+    }
   }
-  const smallest = results[0]!;
-  const largest = results[results.length - 1]!;
-  record('checkin_p50_ratio', largest.checkinP50 / rawP50, 'ratio (target ≤ 2.0)');
-  record('balance_flatness', largest.lookupP99 / smallest.lookupP99, 'ratio (target ≤ 1.5)');
+
+  log(`Measuring ${CHECKIN_ROUNDS} rounds of: one raw transaction, one check-in on each ledger`);
+  const rawSamples: number[] = [];
+  const checkInSamples = opened.map(() => [] as number[]);
+  for (let i = 0; i < CHECKIN_ROUNDS; i++) {
+    rawSamples.push(timed(raw.run));
+    opened.forEach((target, k) => checkInSamples[k]!.push(timed(() => checkInOn(target, i, 'bench'))));
+  }
+
+  log(`Measuring ${LOOKUP_ROUNDS} rounds of: one balance look-up on each ledger`);
+  const lookupSamples = opened.map(() => [] as number[]);
+  for (let i = 0; i < LOOKUP_ROUNDS; i++) {
+    opened.forEach((target, k) => lookupSamples[k]!.push(timed(() => lookupOn(target, i))));
+  }
+
+  log('\nResults (µs)');
+  const rawP50 = percentile(rawSamples, 50);
+  record('raw_tx_p50_us', rawP50, 'µs');
+  record('raw_tx_p99_us', percentile(rawSamples, 99), 'µs');
+  opened.forEach((target, k) => {
+    record(`checkin_p50_us_${label(target.size)}`, percentile(checkInSamples[k]!, 50), 'µs');
+    record(`checkin_p99_us_${label(target.size)}`, percentile(checkInSamples[k]!, 99), 'µs');
+    record(`balance_p50_us_${label(target.size)}`, percentile(lookupSamples[k]!, 50), 'µs');
+    record(`balance_p99_us_${label(target.size)}`, percentile(lookupSamples[k]!, 99), 'µs');
+  });
+  const last = opened.length - 1;
+  record('checkin_p50_ratio', percentile(checkInSamples[last]!, 50) / rawP50, 'ratio (target ≤ 2.0)');
+  record(
+    'balance_flatness',
+    percentile(lookupSamples[last]!, 99) / percentile(lookupSamples[0]!, 99),
+    'ratio (target ≤ 1.5)',
+  );
   if (json) for (const m of metrics) console.log(JSON.stringify(m));
 } finally {
+  raw.close();
+  for (const target of opened) target.db.close();
   rmSync(baseDir, { recursive: true, force: true });
 }

@@ -146,17 +146,16 @@ export function pointsDelta(event: Pick<LedgerEvent, 'type' | 'payload'>): numbe
  * compute the same body hash and "same id, different body" can be told apart from a retry.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-    );
+  // Written out by hand rather than sorting a copy and stringifying it: this runs on every
+  // check-in, and building the string directly is several times faster.
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    parts.push(`${JSON.stringify(key)}:${canonicalJson(item)}`);
   }
-  return value;
+  return `{${parts.join(',')}}`;
 }

@@ -66,7 +66,6 @@ export function tableCounts(db: Db): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const table of tables)
     counts[table] = db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number;
-  counts.next_seq = db.prepare('SELECT next_seq FROM device').pluck().get() as number;
   return counts;
 }
 

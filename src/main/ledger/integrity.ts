@@ -9,15 +9,22 @@ export function findLedgerProblems(db: Db): string[] {
   const problems: string[] = [];
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
 
-  const missingOutbox = count(
-    'SELECT count(*) AS n FROM ledger_events e LEFT JOIN outbox o ON o.seq = e.seq WHERE o.seq IS NULL',
+  // Every event is either queued in the outbox or settled by the server: exactly one of the two.
+  const unqueued = count(
+    `SELECT count(*) AS n FROM ledger_events e
+      WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.seq = e.seq)
+        AND NOT EXISTS (SELECT 1 FROM settled_events s WHERE s.seq = e.seq)`,
   );
-  if (missingOutbox > 0) problems.push(`${missingOutbox} ledger events have no outbox row.`);
+  if (unqueued > 0) problems.push(`${unqueued} ledger events have no outbox row and were never settled.`);
 
-  const orphanOutbox = count(
-    'SELECT count(*) AS n FROM outbox o LEFT JOIN ledger_events e ON e.seq = o.seq WHERE e.seq IS NULL',
+  const queuedAndSettled = count('SELECT count(*) AS n FROM outbox o JOIN settled_events s ON s.seq = o.seq');
+  if (queuedAndSettled > 0) problems.push(`${queuedAndSettled} events are both queued and settled.`);
+
+  const orphans = count(
+    `SELECT count(*) AS n FROM (SELECT seq FROM outbox UNION ALL SELECT seq FROM settled_events) q
+      WHERE NOT EXISTS (SELECT 1 FROM ledger_events e WHERE e.seq = q.seq)`,
   );
-  if (orphanOutbox > 0) problems.push(`${orphanOutbox} outbox rows have no ledger event.`);
+  if (orphans > 0) problems.push(`${orphans} outbox or settled rows have no ledger event.`);
 
   const seqs = db
     .prepare(
@@ -31,18 +38,14 @@ export function findLedgerProblems(db: Db): string[] {
   if (seqs.n > 0 && (seqs.lo !== 1 || seqs.hi !== seqs.n)) {
     problems.push(`Sequence numbers have gaps: ${seqs.n} events span ${seqs.lo}…${seqs.hi}.`);
   }
-  const device = db.prepare('SELECT next_seq FROM device').get() as { next_seq: number } | undefined;
-  if (device && device.next_seq !== seqs.hi + 1) {
-    problems.push(`The next sequence number is ${device.next_seq}, but the last event has ${seqs.hi}.`);
-  }
 
   const balanceRows = db
     .prepare(
       `WITH sums AS (
          SELECT e.phone,
                 sum(e.points_delta) AS local_points,
-                sum(CASE WHEN o.state = 'pending' THEN e.points_delta ELSE 0 END) AS unsynced_points
-           FROM ledger_events e JOIN outbox o ON o.seq = e.seq
+                sum(CASE WHEN o.seq IS NOT NULL THEN e.points_delta ELSE 0 END) AS unsynced_points
+           FROM ledger_events e LEFT JOIN outbox o ON o.seq = e.seq
           WHERE e.phone IS NOT NULL
           GROUP BY e.phone)
        SELECT s.phone, s.local_points AS expectedLocal, s.unsynced_points AS expectedUnsynced,

@@ -153,9 +153,6 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
       `INSERT INTO customers (phone, first_name, enrolled_at, terms_version, sms_consent) VALUES (?, ?, ?, ?, ?)`,
     ),
     updateConsent: db.prepare('UPDATE customers SET sms_consent = ?, terms_version = ? WHERE phone = ?'),
-    countCheckIn: db.prepare(
-      'UPDATE customers SET check_ins = check_ins + 1, last_check_in_at = ? WHERE phone = ?',
-    ),
     balance: db.prepare('SELECT unsynced_points, confirmed_points FROM balances WHERE phone = ?'),
     receipt: db.prepare(
       `SELECT receipt_id, phone, total_amount, currency, points_earned, refunded_amount, points_reversed
@@ -178,9 +175,14 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     ),
     dayUnsynced: db.prepare(
       `SELECT count(*) AS n FROM ledger_events e JOIN outbox o ON o.seq = e.seq
-        WHERE e.business_day = ? AND o.state = 'pending' AND e.type <> 'day.closed'`,
+        WHERE e.business_day = ? AND e.type <> 'day.closed'`,
     ),
   };
+
+  // One transaction wrapper for every operation, made once: IMMEDIATE takes the write lock at the
+  // start, so the reads an operation decides on cannot change before its writes.
+  const inTransaction = db.transaction((work: () => unknown) => work());
+  const atomically = <T>(work: () => T): T => inTransaction.immediate(work) as T;
 
   function context(now: Date) {
     return { deviceId: till.deviceId, timeZone: till.store.timeZone, now };
@@ -226,41 +228,37 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     const phone = parsePhone(phoneInput, till.store.country);
     const consent: Consent = parseInput(ConsentSchema, consentInput, 'consent');
     const firstName = parseInput(FirstNameSchema.nullable(), firstNameInput, 'firstName');
-    return db
-      .transaction(() => {
-        if (statements.customer.get(phone)) throw new KioskError('already_enrolled', undefined, 'phone');
-        const now = clock();
-        const { event, balance } = write(
-          { type: 'customer.enrolled', phone, payload: { consent, firstName } },
-          now,
-        );
-        statements.insertCustomer.run(
-          phone,
-          firstName,
-          now.toISOString(),
-          consent.termsVersion,
-          consent.sms ? 1 : 0,
-        );
-        return {
-          eventId: event.id,
-          balance: balanceOf({ phone, first_name: firstName }, balance ?? undefined),
-        };
-      })
-      .immediate();
+    return atomically(() => {
+      if (statements.customer.get(phone)) throw new KioskError('already_enrolled', undefined, 'phone');
+      const now = clock();
+      const { event, balance } = write(
+        { type: 'customer.enrolled', phone, payload: { consent, firstName } },
+        now,
+      );
+      statements.insertCustomer.run(
+        phone,
+        firstName,
+        now.toISOString(),
+        consent.termsVersion,
+        consent.sms ? 1 : 0,
+      );
+      return {
+        eventId: event.id,
+        balance: balanceOf({ phone, first_name: firstName }, balance ?? undefined),
+      };
+    });
   }
 
   function changeConsent(phoneInput: unknown, smsInput: unknown) {
     const phone = parsePhone(phoneInput, till.store.country);
     const sms = parseInput(z.boolean(), smsInput, 'sms');
-    return db
-      .transaction(() => {
-        requireCustomer(phone);
-        const termsVersion = till.program.termsVersion;
-        const { event } = write({ type: 'consent.changed', phone, payload: { sms, termsVersion } }, clock());
-        statements.updateConsent.run(sms ? 1 : 0, termsVersion, phone);
-        return { eventId: event.id };
-      })
-      .immediate();
+    return atomically(() => {
+      requireCustomer(phone);
+      const termsVersion = till.program.termsVersion;
+      const { event } = write({ type: 'consent.changed', phone, payload: { sms, termsVersion } }, clock());
+      statements.updateConsent.run(sms ? 1 : 0, termsVersion, phone);
+      return { eventId: event.id };
+    });
   }
 
   function checkIn(phoneInput: unknown, saleInput?: unknown): CheckInResult {
@@ -268,48 +266,45 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     const sale =
       saleInput === undefined || saleInput === null ? null : parseInput(SaleSchema, saleInput, 'sale');
     if (sale) requireStoreCurrency(sale.total, 'sale.total', 'The sale');
-    return db
-      .transaction((): CheckInResult => {
-        const customer = requireCustomer(phone);
-        if (sale && statements.receipt.get(sale.receiptId)) {
-          return { status: 'already_checked_in', receiptId: sale.receiptId };
-        }
-        const now = clock();
-        const earning = earnPoints(till.program, sale?.total ?? null);
-        const { event, balance } = write(
-          {
-            type: 'points.earned',
-            phone,
-            payload: {
-              receiptId: sale?.receiptId ?? null,
-              total: sale?.total ?? null,
-              points: earning.points,
-            },
+    return atomically((): CheckInResult => {
+      const customer = requireCustomer(phone);
+      if (sale && statements.receipt.get(sale.receiptId)) {
+        return { status: 'already_checked_in', receiptId: sale.receiptId };
+      }
+      const now = clock();
+      const earning = earnPoints(till.program, sale?.total ?? null);
+      const { event, balance } = write(
+        {
+          type: 'points.earned',
+          phone,
+          payload: {
+            receiptId: sale?.receiptId ?? null,
+            total: sale?.total ?? null,
+            points: earning.points,
           },
-          now,
+        },
+        now,
+      );
+      if (sale) {
+        statements.insertReceipt.run(
+          sale.receiptId,
+          phone,
+          sale.total.amount,
+          sale.total.currency,
+          earning.points,
+          event.id,
+          now.toISOString(),
         );
-        if (sale) {
-          statements.insertReceipt.run(
-            sale.receiptId,
-            phone,
-            sale.total.amount,
-            sale.total.currency,
-            earning.points,
-            event.id,
-            now.toISOString(),
-          );
-        }
-        statements.countCheckIn.run(now.toISOString(), phone);
-        return {
-          status: 'checked_in',
-          eventId: event.id,
-          receiptId: sale?.receiptId ?? null,
-          pointsEarned: earning.points,
-          lines: earning.lines,
-          balance: balanceOf(customer, balance ?? undefined),
-        };
-      })
-      .immediate();
+      }
+      return {
+        status: 'checked_in',
+        eventId: event.id,
+        receiptId: sale?.receiptId ?? null,
+        pointsEarned: earning.points,
+        lines: earning.lines,
+        balance: balanceOf(customer, balance ?? undefined),
+      };
+    });
   }
 
   function redeem(phoneInput: unknown, rewardIdInput: unknown, receiptIdInput: unknown = null): RedeemResult {
@@ -323,34 +318,32 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
         `There is no reward "${rewardId}" in the current program.`,
         'rewardId',
       );
-    return db
-      .transaction(() => {
-        const customer = requireCustomer(phone);
-        const before = balanceOf(customer);
-        // The policy floor is zero: a redemption never spends points the customer does not have.
-        if (before.provisional < reward.pointsCost) {
-          throw new KioskError(
-            'insufficient_points',
-            `${reward.name} costs ${reward.pointsCost} points; the balance is ${before.provisional}.`,
-            'rewardId',
-          );
-        }
-        const { event, balance } = write(
-          {
-            type: 'points.redeemed',
-            phone,
-            payload: { rewardId: reward.id, rewardName: reward.name, points: reward.pointsCost, receiptId },
-          },
-          clock(),
+    return atomically(() => {
+      const customer = requireCustomer(phone);
+      const before = balanceOf(customer);
+      // The policy floor is zero: a redemption never spends points the customer does not have.
+      if (before.provisional < reward.pointsCost) {
+        throw new KioskError(
+          'insufficient_points',
+          `${reward.name} costs ${reward.pointsCost} points; the balance is ${before.provisional}.`,
+          'rewardId',
         );
-        return {
-          eventId: event.id,
-          reward,
-          pointsSpent: reward.pointsCost,
-          balance: balanceOf(customer, balance ?? undefined),
-        };
-      })
-      .immediate();
+      }
+      const { event, balance } = write(
+        {
+          type: 'points.redeemed',
+          phone,
+          payload: { rewardId: reward.id, rewardName: reward.name, points: reward.pointsCost, receiptId },
+        },
+        clock(),
+      );
+      return {
+        eventId: event.id,
+        reward,
+        pointsSpent: reward.pointsCost,
+        balance: balanceOf(customer, balance ?? undefined),
+      };
+    });
   }
 
   function refund(receiptIdInput: unknown, amountInput?: unknown): RefundResult {
@@ -360,51 +353,49 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
         ? null
         : parseInput(MoneySchema, amountInput, 'amount');
     if (amount) requireStoreCurrency(amount, 'amount', 'The refund');
-    return db
-      .transaction((): RefundResult => {
-        const receipt = statements.receipt.get(receiptId) as ReceiptRow | undefined;
-        if (!receipt)
-          throw new KioskError(
-            'unknown_receipt',
-            `Receipt "${receiptId}" was not checked in here.`,
-            'receiptId',
-          );
-        const left = receipt.total_amount - receipt.refunded_amount;
-        const refundAmount = amount?.amount ?? left;
-        if (refundAmount === 0 || refundAmount > left) {
-          throw new KioskError(
-            refundAmount === 0 && amount ? 'invalid_amount' : 'refund_exceeds_sale',
-            refundAmount === 0 && amount
-              ? 'A refund must be more than zero.'
-              : `${left} of ${receipt.total_amount} minor units can still be refunded.`,
-            'amount',
-          );
-        }
-        const points = pointsToReverse(
-          {
-            earned: receipt.points_earned,
-            saleTotal: receipt.total_amount,
-            refundedBefore: receipt.refunded_amount,
-            reversedBefore: receipt.points_reversed,
-          },
-          refundAmount,
+    return atomically((): RefundResult => {
+      const receipt = statements.receipt.get(receiptId) as ReceiptRow | undefined;
+      if (!receipt)
+        throw new KioskError(
+          'unknown_receipt',
+          `Receipt "${receiptId}" was not checked in here.`,
+          'receiptId',
         );
-        const refunded = { amount: refundAmount, currency: receipt.currency };
-        const { event, balance } = write(
-          { type: 'points.reversed', phone: receipt.phone, payload: { receiptId, refund: refunded, points } },
-          clock(),
+      const left = receipt.total_amount - receipt.refunded_amount;
+      const refundAmount = amount?.amount ?? left;
+      if (refundAmount === 0 || refundAmount > left) {
+        throw new KioskError(
+          refundAmount === 0 && amount ? 'invalid_amount' : 'refund_exceeds_sale',
+          refundAmount === 0 && amount
+            ? 'A refund must be more than zero.'
+            : `${left} of ${receipt.total_amount} minor units can still be refunded.`,
+          'amount',
         );
-        statements.recordRefund.run(refundAmount, points, receiptId);
-        return {
-          eventId: event.id,
-          receiptId,
-          refunded,
-          pointsReversed: points,
-          refundableLeft: left - refundAmount,
-          balance: balanceOf(requireCustomer(receipt.phone), balance ?? undefined),
-        };
-      })
-      .immediate();
+      }
+      const points = pointsToReverse(
+        {
+          earned: receipt.points_earned,
+          saleTotal: receipt.total_amount,
+          refundedBefore: receipt.refunded_amount,
+          reversedBefore: receipt.points_reversed,
+        },
+        refundAmount,
+      );
+      const refunded = { amount: refundAmount, currency: receipt.currency };
+      const { event, balance } = write(
+        { type: 'points.reversed', phone: receipt.phone, payload: { receiptId, refund: refunded, points } },
+        clock(),
+      );
+      statements.recordRefund.run(refundAmount, points, receiptId);
+      return {
+        eventId: event.id,
+        receiptId,
+        refunded,
+        pointsReversed: points,
+        refundableLeft: left - refundAmount,
+        balance: balanceOf(requireCustomer(receipt.phone), balance ?? undefined),
+      };
+    });
   }
 
   function adjust(phoneInput: unknown, pointsInput: unknown, reasonInput: unknown, staffIdInput: unknown) {
@@ -414,24 +405,22 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
       { points: pointsInput, reason: reasonInput, staffId: staffIdInput },
       'adjustment',
     );
-    return db
-      .transaction(() => {
-        const customer = requireCustomer(phone);
-        const before = balanceOf(customer);
-        if (before.provisional + points < 0) {
-          throw new KioskError(
-            'insufficient_points',
-            `Taking ${-points} points would leave a negative balance (it is ${before.provisional}).`,
-            'points',
-          );
-        }
-        const { event, balance } = write(
-          { type: 'points.adjusted', phone, payload: { points, reason, staffId } },
-          clock(),
+    return atomically(() => {
+      const customer = requireCustomer(phone);
+      const before = balanceOf(customer);
+      if (before.provisional + points < 0) {
+        throw new KioskError(
+          'insufficient_points',
+          `Taking ${-points} points would leave a negative balance (it is ${before.provisional}).`,
+          'points',
         );
-        return { eventId: event.id, balance: balanceOf(customer, balance ?? undefined) };
-      })
-      .immediate();
+      }
+      const { event, balance } = write(
+        { type: 'points.adjusted', phone, payload: { points, reason, staffId } },
+        clock(),
+      );
+      return { eventId: event.id, balance: balanceOf(customer, balance ?? undefined) };
+    });
   }
 
   function balance(phoneInput: unknown): BalanceView {
@@ -481,12 +470,10 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
   /** Records the day's totals as a day.closed event, which the server checks against its own. */
   function closeDay(businessDayInput: unknown): LedgerEvent {
     const businessDay = parseInput(BusinessDaySchema, businessDayInput, 'businessDay');
-    return db
-      .transaction(() => {
-        const { unsyncedEvents: _unsynced, ...totals } = dayTotals(businessDay);
-        return write({ type: 'day.closed', phone: null, payload: totals }, clock()).event;
-      })
-      .immediate();
+    return atomically(() => {
+      const { unsyncedEvents: _unsynced, ...totals } = dayTotals(businessDay);
+      return write({ type: 'day.closed', phone: null, payload: totals }, clock()).event;
+    });
   }
 
   function setProgram(programInput: unknown): Program {

@@ -30,8 +30,8 @@ export function initialiseTill(db: Db, store: StoreSettings, newDeviceId: () => 
     if (existing) return;
     saveProgram(db, DEFAULT_PROGRAM, now);
     db.prepare(
-      `INSERT INTO device (singleton, device_id, next_seq, country, currency, time_zone, program_version, created_at)
-       VALUES (1, ?, 1, ?, ?, ?, ?, ?)`,
+      `INSERT INTO device (singleton, device_id, country, currency, time_zone, program_version, created_at)
+       VALUES (1, ?, ?, ?, ?, ?, ?)`,
     ).run(
       newDeviceId(),
       settings.country,

@@ -1,13 +1,14 @@
 import type { Db } from '../db/connection';
 
 /**
- * The outbox: one row per ledger event, written in the event's own transaction, so an event can
- * never exist without being queued for the server. The sync engine reads pending rows in seq order
- * and settles them with the server's answer. Rows are kept after settlement (state changes), which
- * makes "every event has its outbox row" an invariant anyone can check.
+ * The outbox: one row per ledger event the server has not settled yet, written in the event's own
+ * transaction, so an event can never exist without being queued for the server. The sync engine
+ * reads it in seq order and settles events with the server's answer, which moves each one to
+ * settled_events in one transaction: every event is in exactly one of the two tables, and the
+ * queue holds only what is still to send.
  */
 
-export type OutboxState = 'pending' | 'accepted' | 'duplicate' | 'rejected';
+export type SettledState = 'accepted' | 'duplicate' | 'rejected';
 
 export interface PendingEvent {
   seq: number;
@@ -21,8 +22,14 @@ export interface PendingEvent {
 
 export interface Settlement {
   seq: number;
-  state: Exclude<OutboxState, 'pending'>;
+  state: SettledState;
   reason?: string;
+}
+
+/** A customer's balance as the server confirmed it, including every event it has settled. */
+export interface ConfirmedBalance {
+  phone: string;
+  points: number;
 }
 
 export interface Outbox {
@@ -34,17 +41,11 @@ export interface Outbox {
   /** Records a failed attempt for these events (the server was unreachable or answered 5xx). */
   recordAttempt(seqs: readonly number[], error: string): void;
   /**
-   * Settles events with the server's answer, and in the same transaction takes each settled
-   * event's points out of its customer's unsynced balance: the server's confirmed balance now
-   * holds them (accepted, duplicate) or never will (rejected).
+   * Settles events with the server's answer and saves the confirmed balances it sent, in one
+   * transaction. Each settled event's points leave its customer's unsynced balance: the confirmed
+   * balance now holds them (accepted, duplicate) or never will (rejected).
    */
   settle(settlements: readonly Settlement[], confirmed: readonly ConfirmedBalance[], now: Date): void;
-}
-
-/** A customer's balance as the server confirmed it, including every event it has settled. */
-export interface ConfirmedBalance {
-  phone: string;
-  points: number;
 }
 
 export function createOutbox(db: Db): Outbox {
@@ -52,18 +53,19 @@ export function createOutbox(db: Db): Outbox {
   const selectPending = db.prepare(
     `SELECT o.seq, e.id, e.phone, e.points_delta AS pointsDelta, e.body, o.attempts
        FROM outbox o JOIN ledger_events e ON e.seq = o.seq
-      WHERE o.state = 'pending'
       ORDER BY o.seq
       LIMIT ?`,
   );
-  const countPending = db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending'");
-  const bumpAttempt = db.prepare(
-    "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ? AND state = 'pending'",
+  const countPending = db.prepare('SELECT count(*) FROM outbox').pluck();
+  const bumpAttempt = db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?');
+  const dequeue = db.prepare(
+    `DELETE FROM outbox WHERE seq = ?
+     RETURNING (SELECT phone FROM ledger_events WHERE seq = outbox.seq) AS phone,
+               (SELECT points_delta FROM ledger_events WHERE seq = outbox.seq) AS pointsDelta`,
   );
-  const markSettled = db.prepare(
-    "UPDATE outbox SET state = ?, last_error = ?, settled_at = ? WHERE seq = ? AND state = 'pending' RETURNING seq",
+  const recordSettled = db.prepare(
+    'INSERT INTO settled_events (seq, state, reason, settled_at) VALUES (?, ?, ?, ?)',
   );
-  const eventOf = db.prepare('SELECT phone, points_delta AS pointsDelta FROM ledger_events WHERE seq = ?');
   const takeFromUnsynced = db.prepare(
     'UPDATE balances SET unsynced_points = unsynced_points - ? WHERE phone = ?',
   );
@@ -78,21 +80,24 @@ export function createOutbox(db: Db): Outbox {
 
   const settle = db.transaction(
     (settlements: readonly Settlement[], confirmed: readonly ConfirmedBalance[], now: Date) => {
+      const at = now.toISOString();
       for (const { seq, state, reason } of settlements) {
-        // Settling twice (a retried answer) must not take the points out twice.
-        if (!markSettled.get(state, reason ?? null, now.toISOString(), seq)) continue;
-        const event = eventOf.get(seq) as { phone: string | null; pointsDelta: number };
+        // An event settled before (a retried answer) is no longer queued: skip it, so its points
+        // are not taken out twice.
+        const event = dequeue.get(seq) as { phone: string | null; pointsDelta: number } | undefined;
+        if (!event) continue;
+        recordSettled.run(seq, state, reason ?? null, at);
         if (event.phone !== null && event.pointsDelta !== 0)
           takeFromUnsynced.run(event.pointsDelta, event.phone);
       }
-      for (const balance of confirmed) saveConfirmed.run(balance.phone, balance.points, now.toISOString());
+      for (const balance of confirmed) saveConfirmed.run(balance.phone, balance.points, at);
     },
   );
 
   return {
     enqueue: (seq) => void insert.run(seq),
     pending: (limit) => selectPending.all(limit) as PendingEvent[],
-    pendingCount: () => (countPending.get() as { n: number }).n,
+    pendingCount: () => countPending.get() as number,
     recordAttempt: (seqs, error) => recordAttempt.immediate(seqs, error),
     settle: (settlements, confirmed, now) => settle.immediate(settlements, confirmed, now),
   };

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalJson,
@@ -121,6 +122,26 @@ describe('canonicalJson', () => {
       canonicalJson({ a: { c: null, d: [1, { e: 3, f: 2 }] }, b: 1 }),
     );
     expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
+  });
+
+  it('is JSON that parses back to the same value, whatever order its keys were in', () => {
+    const reversedKeys = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(reversedKeys)
+        : v !== null && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([key, item]) => [key, reversedKeys(item)]),
+            )
+          : v;
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(canonicalJson(reversedKeys(value))).toBe(text);
+      }),
+    );
   });
 });
 

@@ -3,13 +3,12 @@ import type { Migration } from './types';
 /** The till's first schema: device state, the append-only ledger, its outbox and the read models. */
 export const migration0001: Migration = {
   version: 1,
-  description: 'device, programs, ledger events, outbox, customers, balances, receipts',
+  description: 'device, programs, ledger events, outbox, settled events, customers, balances, receipts',
   sql: `
-    -- One row: who this till is and the next gap-free sequence number it will give an event.
+    -- One row: who this till is, its store and the program it computes points with.
     CREATE TABLE device (
       singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
       device_id TEXT NOT NULL,
-      next_seq INTEGER NOT NULL CHECK (next_seq >= 1),
       country TEXT NOT NULL,
       currency TEXT NOT NULL,
       time_zone TEXT NOT NULL,
@@ -24,8 +23,10 @@ export const migration0001: Migration = {
       received_at TEXT NOT NULL
     ) STRICT;
 
-    -- The append-only ledger. seq is the till's gap-free order; body is the canonical JSON of the
-    -- whole event as it will be sent, so a retry always sends the same bytes.
+    -- The append-only ledger. seq is the till's gap-free order: the next one is always the last
+    -- one plus one, taken inside the event's own write transaction, and events are never deleted.
+    -- body is the canonical JSON of the whole event as it will be sent, so a retry always sends the
+    -- same bytes.
     CREATE TABLE ledger_events (
       seq INTEGER PRIMARY KEY,
       id TEXT NOT NULL UNIQUE,
@@ -40,25 +41,28 @@ export const migration0001: Migration = {
     CREATE INDEX ledger_events_by_phone ON ledger_events (phone, seq) WHERE phone IS NOT NULL;
     CREATE INDEX ledger_events_by_day ON ledger_events (business_day, type);
 
-    -- One row per event, written in the same transaction. Rows are settled, never deleted, so
-    -- "every event has its outbox row" stays checkable.
+    -- The outbox: one row per event not yet settled by the server, written in the event's own
+    -- transaction. Settling moves it to settled_events in one transaction, so every event is in
+    -- exactly one of the two, and the queue the sync engine reads stays small.
     CREATE TABLE outbox (
       seq INTEGER PRIMARY KEY REFERENCES ledger_events (seq),
-      state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'accepted', 'duplicate', 'rejected')),
       attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
-      last_error TEXT,
-      settled_at TEXT
+      last_error TEXT
     ) STRICT;
-    CREATE INDEX outbox_pending ON outbox (seq) WHERE state = 'pending';
+
+    CREATE TABLE settled_events (
+      seq INTEGER PRIMARY KEY REFERENCES ledger_events (seq),
+      state TEXT NOT NULL CHECK (state IN ('accepted', 'duplicate', 'rejected')),
+      reason TEXT,
+      settled_at TEXT NOT NULL
+    ) STRICT;
 
     CREATE TABLE customers (
       phone TEXT PRIMARY KEY,
       first_name TEXT,
       enrolled_at TEXT NOT NULL,
       terms_version TEXT NOT NULL,
-      sms_consent INTEGER NOT NULL CHECK (sms_consent IN (0, 1)),
-      check_ins INTEGER NOT NULL DEFAULT 0 CHECK (check_ins >= 0),
-      last_check_in_at TEXT
+      sms_consent INTEGER NOT NULL CHECK (sms_consent IN (0, 1))
     ) STRICT, WITHOUT ROWID;
 
     -- Tables keyed by text are WITHOUT ROWID: one B-tree instead of a table and its key index, so
