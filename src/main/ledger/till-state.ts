@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection';
+import { parseInput } from './input';
 import { canonicalJson } from '../../shared/events';
 import { DEFAULT_PROGRAM, ProgramSchema, type Program } from '../../shared/program';
 import { StoreSettingsSchema, type StoreSettings } from '../../shared/store';
@@ -24,7 +25,7 @@ interface DeviceRow {
 
 /** Creates the device row on first start (a new device id, the default program). */
 export function initialiseTill(db: Db, store: StoreSettings, newDeviceId: () => string, now: Date): void {
-  const settings = StoreSettingsSchema.parse(store);
+  const settings = parseInput(StoreSettingsSchema, store, 'store');
   db.transaction(() => {
     const existing = db.prepare('SELECT 1 FROM device').get();
     if (existing) return;
@@ -78,7 +79,7 @@ export function activateProgram(db: Db, program: Program, now: Date): void {
 }
 
 export function updateStoreSettings(db: Db, store: StoreSettings): void {
-  const settings = StoreSettingsSchema.parse(store);
+  const settings = parseInput(StoreSettingsSchema, store, 'store');
   db.prepare('UPDATE device SET country = ?, currency = ?, time_zone = ?').run(
     settings.country,
     settings.currency,
