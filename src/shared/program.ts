@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { shortText } from './ids';
-import { MinorUnitsSchema, minorUnitsPerMajor, type Money } from './money';
+import { MinorUnitsSchema, type Money } from './money';
+import { earn } from './rules/earn';
+import { reversalTarget } from './rules/refunds';
+import { programSections, RewardLimitSchema } from './rules/schema';
 
 /**
  * The loyalty program a till computes points with. Programs are versioned data: every ledger event
  * records the version it was computed with, so a later change never rewrites earned points.
- * This is the first, simple rule set (points per currency unit and per visit); the rules engine
- * grows it without changing how callers use earnPoints().
+ * The first fields (earn, rewards, offlineRedemptionCap) are the simple rule set; the rules engine
+ * (src/shared/rules) adds optional sections whose defaults change nothing, so every document
+ * written before them still parses and earns exactly what it did. docs/rules.md describes them all.
  */
 
 export const RewardIdSchema = shortText('Reward id', 64);
@@ -25,31 +29,53 @@ export const RewardSchema = z.strictObject({
     }),
     z.strictObject({ kind: z.literal('free_item'), sku: shortText('SKU', 64) }),
   ]),
+  /** How often one customer may redeem it; unlimited when absent. */
+  limit: RewardLimitSchema.optional(),
+  /** Only customers in these tiers may redeem it; everyone when absent. */
+  tiers: z.array(shortText('Tier id', 64)).min(1).optional(),
 });
 export type Reward = z.infer<typeof RewardSchema>;
 
-export const ProgramSchema = z.strictObject({
-  version: z.number().int().min(0),
-  name: shortText('Program name', 80),
-  termsVersion: shortText('Terms version', 32),
-  earn: z.strictObject({
-    /** Points for each whole unit of currency spent (1 → one point per dollar). */
-    pointsPerCurrencyUnit: z.number().int().min(0).max(1000),
-    /** Points for the visit itself. */
-    pointsPerVisit: z.number().int().min(0).max(10_000),
-    /** A sale below this earns nothing, in minor units. */
-    minimumSpend: MinorUnitsSchema,
-  }),
-  rewards: z
-    .array(RewardSchema)
-    .max(50)
-    .refine((rewards) => new Set(rewards.map((r) => r.id)).size === rewards.length, {
-      message: 'Reward ids must be unique.',
+export const ProgramSchema = z
+  .strictObject({
+    version: z.number().int().min(0),
+    name: shortText('Program name', 80),
+    termsVersion: shortText('Terms version', 32),
+    earn: z.strictObject({
+      /** Points for each whole unit of currency spent (1 → one point per dollar). */
+      pointsPerCurrencyUnit: z.number().int().min(0).max(1000),
+      /** Points for the visit itself. */
+      pointsPerVisit: z.number().int().min(0).max(10_000),
+      /** A sale below this earns nothing, in minor units. */
+      minimumSpend: MinorUnitsSchema,
     }),
-  /** Points a customer may redeem at a till that has not synced since: the "floor limit". */
-  offlineRedemptionCap: z.number().int().min(0).max(1_000_000),
-});
+    rewards: z
+      .array(RewardSchema)
+      .max(50)
+      .refine((rewards) => new Set(rewards.map((r) => r.id)).size === rewards.length, {
+        message: 'Reward ids must be unique.',
+      }),
+    /** Points a customer may redeem at a till that has not synced since: the "floor limit". */
+    offlineRedemptionCap: z.number().int().min(0).max(1_000_000),
+    ...programSections,
+  })
+  .superRefine((program, ctx) => {
+    const tierIds = new Set(program.tiers.levels.map((tier) => tier.id));
+    program.rewards.forEach((reward, index) => {
+      for (const tierId of reward.tiers ?? []) {
+        if (!tierIds.has(tierId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rewards', index, 'tiers'],
+            message: `Reward "${reward.id}" is for tier "${tierId}", which is not in tiers.levels.`,
+          });
+        }
+      }
+    });
+  });
 export type Program = z.infer<typeof ProgramSchema>;
+/** A program document as written, before defaults fill its optional sections. */
+export type ProgramDocument = z.input<typeof ProgramSchema>;
 
 /** The program a fresh till runs until the server or the manager sets another. */
 export const DEFAULT_PROGRAM: Program = {
@@ -66,10 +92,18 @@ export const DEFAULT_PROGRAM: Program = {
     },
   ],
   offlineRedemptionCap: 500,
+  itemRules: [],
+  promotions: { combine: 'best', offers: [] },
+  tiers: { windowDays: 365, downgrade: 'rolling', levels: [] },
+  expiry: { kind: 'never' },
+  checkIns: { cooldownMinutes: 0, maxPerDay: null },
 };
 
 export interface EarnLine {
+  /** The full text, for the cashier. */
   reason: string;
+  /** A short label, for the customer screen ("2× Tuesday"). */
+  label: string;
   points: number;
 }
 
@@ -80,30 +114,26 @@ export interface Earning {
 }
 
 /**
- * Points a check-in earns. Rounding is always down to whole points, on the whole sale (never per
- * line), and it happens here only. A check-in with no sale earns the visit points alone, and only
- * when the program has no minimum spend.
+ * Points a check-in earns for a sale total: the rules engine's earn() for a customer with no tier
+ * and a sale given by its total only. A check-in with no sale earns the visit points alone, and
+ * only when the program has no minimum spend. Promotions need the time of the sale: pass `when`
+ * to apply them (without it none applies). Rounding: see rules/rounding.ts.
  */
-export function earnPoints(program: Program, total: Money | null): Earning {
-  const { pointsPerCurrencyUnit, pointsPerVisit, minimumSpend } = program.earn;
-  if (total === null) {
-    if (minimumSpend > 0 || pointsPerVisit === 0) return { points: 0, lines: [] };
-    return { points: pointsPerVisit, lines: [{ reason: 'Visit', points: pointsPerVisit }] };
-  }
-  if (total.amount < minimumSpend) {
-    return { points: 0, lines: [{ reason: 'Below the minimum spend', points: 0 }] };
-  }
-  const lines: EarnLine[] = [];
-  if (pointsPerVisit > 0) lines.push({ reason: 'Visit', points: pointsPerVisit });
-  if (pointsPerCurrencyUnit > 0) {
-    // Multiply before dividing so integer maths stays exact: amount < 1e9 and rate ≤ 1000 keep it
-    // well under 2^53.
-    const spendPoints = Math.floor(
-      (total.amount * pointsPerCurrencyUnit) / minorUnitsPerMajor(total.currency),
-    );
-    lines.push({ reason: `${pointsPerCurrencyUnit} per whole currency unit spent`, points: spendPoints });
-  }
-  return { points: lines.reduce((sum, line) => sum + line.points, 0), lines };
+export function earnPoints(
+  program: Program,
+  total: Money | null,
+  when?: { at: Date; timeZone: string },
+): Earning {
+  const earning = earn(
+    program,
+    { tierPoints: 0, tierId: null },
+    total === null ? null : { total },
+    when ?? null,
+  );
+  return {
+    points: earning.points,
+    lines: earning.lines.map((line) => ({ reason: line.detail, label: line.label, points: line.points })),
+  };
 }
 
 export interface RefundState {
@@ -121,15 +151,11 @@ export interface RefundState {
  * Points a refund takes back. The cumulative target is floor(earned × refunded ÷ total), and each
  * refund takes the difference from what was already taken, so several partial refunds add up to
  * exactly one full refund, and no refund ever takes back more than the receipt earned.
- * The caller has checked that refundedBefore + refund ≤ saleTotal.
+ * The caller has checked that refundedBefore + refund ≤ saleTotal. (rules/refunds.ts refunds line
+ * by line too, and restores points spent on refunded rewards.)
  */
 export function pointsToReverse(state: RefundState, refund: number): number {
-  const refundedAfter = state.refundedBefore + refund;
-  if (state.saleTotal === 0) return refundedAfter === 0 ? 0 : state.earned - state.reversedBefore;
-  const target =
-    refundedAfter >= state.saleTotal
-      ? state.earned
-      : Math.floor((state.earned * refundedAfter) / state.saleTotal);
+  const target = reversalTarget(state.earned, state.refundedBefore + refund, state.saleTotal);
   return Math.max(0, target - state.reversedBefore);
 }
 

@@ -9,11 +9,39 @@ export const SaleLineSchema = z.strictObject({
   quantity: z.number().int().min(1).max(10_000),
   /** The line's total (quantity × unit price, after line discounts), in minor units. */
   amount: MinorUnitsSchema,
+  /** The reward redeemed on this line (a free item): a line paid with points never earns points. */
+  rewardId: shortText('Reward id', 64).nullable().optional(),
 });
+export type SaleLine = z.infer<typeof SaleLineSchema>;
 
-export const SaleSchema = z.strictObject({
-  receiptId: ReceiptIdSchema,
-  total: MoneySchema,
-  lines: z.array(SaleLineSchema).max(500).optional(),
-});
+export const SaleSchema = z
+  .strictObject({
+    receiptId: ReceiptIdSchema,
+    /** What the customer paid, after discounts, including any tax and tip below. */
+    total: MoneySchema,
+    /** Tax included in the total; it earns no points. */
+    tax: MoneySchema.optional(),
+    /** Tip included in the total; it earns no points. */
+    tip: MoneySchema.optional(),
+    lines: z.array(SaleLineSchema).max(500).optional(),
+  })
+  .superRefine((sale, ctx) => {
+    for (const part of ['tax', 'tip'] as const) {
+      const money = sale[part];
+      if (money && money.currency !== sale.total.currency) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [part, 'currency'],
+          message: `The ${part} must be in the sale's currency, ${sale.total.currency}.`,
+        });
+      }
+    }
+    if ((sale.tax?.amount ?? 0) + (sale.tip?.amount ?? 0) > sale.total.amount) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['total'],
+        message: 'The total includes the tax and the tip, so it cannot be less than them together.',
+      });
+    }
+  });
 export type Sale = z.infer<typeof SaleSchema>;

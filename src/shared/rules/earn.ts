@@ -1,0 +1,280 @@
+import { minorUnitsPerMajor } from '../money';
+import type { Program } from '../program';
+import { spendBasis, type BasisLine, type SaleForEarn } from './basis';
+import { describeSchedule, choosePromotions, qualifyingPromotions } from './promotions';
+import { splitByCumulativeFloor } from './rounding';
+import { sectionsOf, type Promotion, type Tier } from './schema';
+import { tierFor, type TierStanding } from './tiers';
+import { currencyUnitText, moneyText, multiplierText, pointsText } from './explain';
+
+/**
+ * Points a check-in earns, with a line-by-line explanation.
+ *
+ *   base      = visit points + Σ over earning lines of (amount × rate × item multiplier)
+ *   promotion = base × (promotion multiplier − 1), or a fixed bonus   ("best" one, or all if "stack")
+ *   tier      = base × (tier multiplier − 1)
+ *   total     = floor(base + promotions + tier)                        (rules/rounding.ts)
+ *
+ * Every multiplier applies to the base, never to another bonus, so bonuses add and never compound:
+ * Gold 1.5× on a 2× Tuesday earns 2.5× the base. The minimum spend gates everything: a sale below
+ * it earns nothing, whatever the tier or promotion. Pure: time is an argument.
+ */
+
+export type EarnLineKind = 'visit' | 'spend' | 'promotion' | 'tier' | 'excluded' | 'note';
+
+export interface EarnedLine {
+  kind: EarnLineKind;
+  /** Short, for the customer screen: "2× Tuesday". */
+  label: string;
+  /** Full, for the cashier: what rule, on what amount. */
+  detail: string;
+  points: number;
+}
+
+/** What a receipt earned, kept by the ledger so a refund can reverse exactly that. */
+export interface EarnedReceipt {
+  /** The sale total (tax and tip included), minor units. */
+  total: number;
+  points: number;
+  /** Points that belong to the receipt as a whole: visit, fixed bonuses, money not itemised. */
+  receiptPoints: number;
+  /** One entry per sale line, in order: the points that line earned (its share of every bonus). */
+  lines: { quantity: number; amount: number; points: number }[];
+}
+
+export interface Earning {
+  points: number;
+  /** Their points add up to `points`. */
+  lines: EarnedLine[];
+  /** The spend that earned points (after tax, tip, exclusions and discounts), minor units. */
+  eligibleAmount: number;
+  tier: Pick<Tier, 'id' | 'name' | 'earnPercent'> | null;
+  promotionIds: string[];
+  receipt: EarnedReceipt;
+}
+
+export interface EarnWhen {
+  at: Date;
+  /** The store's IANA time zone. */
+  timeZone: string;
+}
+
+interface ExactLine {
+  kind: EarnLineKind;
+  label: string;
+  detail: string;
+  /** Exact points × DENOMINATOR (see below). */
+  exact: bigint;
+}
+
+export function earn(
+  program: Program,
+  customer: TierStanding,
+  sale: SaleForEarn | null,
+  when: EarnWhen | null,
+): Earning {
+  const sections = sectionsOf(program);
+  const { pointsPerCurrencyUnit: rate, pointsPerVisit, minimumSpend } = program.earn;
+  const currency = sale?.total.currency ?? null;
+  const perMajor = BigInt(currency === null ? 1 : minorUnitsPerMajor(currency));
+  // Base points are counted in units of 1 ÷ (perMajor × 100): an amount × rate × item percent is
+  // then an integer. Bonuses multiply the base by (percent − 100), adding one more factor of 100.
+  const BASE_UNIT = perMajor * 100n;
+  const DENOMINATOR = BASE_UNIT * 100n;
+
+  const basis = sale ? spendBasis(sections.itemRules, sale) : null;
+  const eligibleAmount = basis?.eligible ?? 0;
+  const saleLineCount = sale?.lines?.length ?? 0;
+  const nothing = (lines: EarnedLine[]): Earning => ({
+    points: 0,
+    lines,
+    eligibleAmount,
+    tier: null,
+    promotionIds: [],
+    receipt: emptyReceipt(sale),
+  });
+
+  if (sale === null && minimumSpend > 0) {
+    return nothing([
+      note('No purchase', 'No purchase: this program gives points only for a purchase of a minimum amount'),
+    ]);
+  }
+  if (sale !== null && eligibleAmount < minimumSpend) {
+    return nothing([
+      note(
+        'Below minimum spend',
+        `Below the minimum spend: ${moneyText(eligibleAmount, sale.total.currency)} counts towards points; the minimum is ${moneyText(minimumSpend, sale.total.currency)}`,
+      ),
+    ]);
+  }
+
+  const lines: ExactLine[] = [];
+  const visitBase = BigInt(pointsPerVisit) * BASE_UNIT;
+  if (pointsPerVisit > 0) {
+    lines.push({
+      kind: 'visit',
+      label: 'Visit',
+      detail:
+        minimumSpend > 0 && currency
+          ? `${pointsText(pointsPerVisit)} for the visit (spent at least ${moneyText(minimumSpend, currency)})`
+          : `${pointsText(pointsPerVisit)} for the visit`,
+      exact: visitBase * 100n,
+    });
+  }
+  const lineBase = (line: BasisLine) =>
+    line.excludedBy === null ? BigInt(line.amount) * BigInt(rate) * BigInt(line.percent) : 0n;
+  if (basis && currency && rate > 0) lines.push(...spendLines(basis, rate, currency, lineBase));
+  const base = visitBase + (basis ? basis.lines.reduce((sum, line) => sum + lineBase(line), 0n) : 0n);
+
+  // Promotions: each one's worth in DENOMINATOR units, to pick the best and to explain it.
+  const worth = (promotion: Promotion) =>
+    promotion.effect.kind === 'multiply'
+      ? base * BigInt(promotion.effect.percent - 100)
+      : BigInt(promotion.effect.points) * DENOMINATOR;
+  const promotions = choosePromotions(
+    sections.promotions.combine,
+    qualifyingPromotions(sections.promotions, when, eligibleAmount),
+    worth,
+  );
+  let extraPercent = 0n; // Σ (multiplier − 100) of everything that scales the base
+  let fixedBonus = 0n;
+  for (const promotion of promotions) {
+    if (promotion.effect.kind === 'multiply') extraPercent += BigInt(promotion.effect.percent - 100);
+    else fixedBonus += worth(promotion);
+    lines.push({
+      kind: 'promotion',
+      label: promotion.label ?? promotion.name,
+      detail:
+        promotion.effect.kind === 'multiply'
+          ? `${promotion.name} (${describeSchedule(promotion)}): points × ${multiplierText(promotion.effect.percent)}`
+          : `${promotion.name} (${describeSchedule(promotion)}): ${pointsText(promotion.effect.points)} bonus`,
+      exact: worth(promotion),
+    });
+  }
+
+  const tier = tierFor(sections.tiers, customer);
+  if (tier && tier.earnPercent > 100 && base > 0n) {
+    extraPercent += BigInt(tier.earnPercent - 100);
+    lines.push({
+      kind: 'tier',
+      label: `${tier.name} ${multiplierText(tier.earnPercent)}`,
+      detail: `${tier.name} tier (${pointsText(customer.tierPoints)} in the last ${sections.tiers.windowDays} days): points × ${multiplierText(tier.earnPercent)}`,
+      exact: base * BigInt(tier.earnPercent - 100),
+    });
+  }
+
+  const parts = splitByCumulativeFloor(
+    lines.map((line) => line.exact),
+    DENOMINATOR,
+  );
+  const points = parts.reduce((sum, part) => sum + part, 0);
+
+  // The same exact total, split by sale line instead of by rule, for line-by-line refunds.
+  const scale = 100n + extraPercent;
+  const perSaleLine = Array.from({ length: saleLineCount }, () => 0n);
+  let receiptExact = visitBase * scale + fixedBonus;
+  for (const line of basis?.lines ?? []) {
+    if (line.saleLine === null) receiptExact += lineBase(line) * scale;
+    else perSaleLine[line.saleLine]! += lineBase(line) * scale;
+  }
+  const [receiptPoints = 0, ...linePoints] = splitByCumulativeFloor(
+    [receiptExact, ...perSaleLine],
+    DENOMINATOR,
+  );
+
+  return {
+    points,
+    lines: lines.map((line, index) => ({
+      kind: line.kind,
+      label: line.label,
+      detail: line.detail,
+      points: parts[index]!,
+    })),
+    eligibleAmount,
+    tier: tier && base > 0n ? { id: tier.id, name: tier.name, earnPercent: tier.earnPercent } : null,
+    promotionIds: promotions.map((promotion) => promotion.id),
+    receipt: {
+      total: sale?.total.amount ?? 0,
+      points,
+      receiptPoints,
+      lines: (sale?.lines ?? []).map((line, index) => ({
+        quantity: line.quantity,
+        amount: line.amount,
+        points: linePoints[index] ?? 0,
+      })),
+    },
+  };
+}
+
+/** Spend lines grouped by rate (base first, then each multiply rule), then what did not earn. */
+function spendLines(
+  basis: ReturnType<typeof spendBasis>,
+  rate: number,
+  currency: string,
+  lineBase: (line: BasisLine) => bigint,
+): ExactLine[] {
+  const unit = currencyUnitText(currency);
+  const groups = new Map<string, { percent: number; rule: string | null; amount: number; exact: bigint }>();
+  const excluded = new Map<string, number>();
+  for (const line of basis.lines) {
+    if (line.excludedBy !== null) {
+      if (line.amount > 0) excluded.set(line.excludedBy, (excluded.get(line.excludedBy) ?? 0) + line.amount);
+      continue;
+    }
+    const key = line.multiplyRule ?? '';
+    const group = groups.get(key) ?? { percent: line.percent, rule: line.multiplyRule, amount: 0, exact: 0n };
+    group.amount += line.amount;
+    group.exact += lineBase(line) * 100n;
+    groups.set(key, group);
+  }
+  const ordered = [...groups.values()].sort((a, b) => Number(a.rule !== null) - Number(b.rule !== null));
+  const lines: ExactLine[] = ordered.map((group) =>
+    group.rule === null
+      ? {
+          kind: 'spend',
+          label: `${moneyText(group.amount, currency)} spent`,
+          detail: `${pointsText(rate)} per ${unit} on ${moneyText(group.amount, currency)}`,
+          exact: group.exact,
+        }
+      : {
+          kind: 'spend',
+          label: `${multiplierText(group.percent)} ${group.rule}`,
+          detail: `${group.rule}: ${pointsText(rate)} per ${unit} × ${multiplierText(group.percent)} on ${moneyText(group.amount, currency)}`,
+          exact: group.exact,
+        },
+  );
+  if (basis.tax + basis.tip > 0) {
+    const what = [
+      basis.tax > 0 ? `tax ${moneyText(basis.tax, currency)}` : null,
+      basis.tip > 0 ? `tip ${moneyText(basis.tip, currency)}` : null,
+    ].filter((part) => part !== null);
+    lines.push({
+      kind: 'excluded',
+      label: basis.tax > 0 && basis.tip > 0 ? 'Tax and tip' : basis.tax > 0 ? 'Tax' : 'Tip',
+      detail: `Not counted: ${what.join(' and ')}`,
+      exact: 0n,
+    });
+  }
+  for (const [reason, amount] of excluded) {
+    lines.push({
+      kind: 'excluded',
+      label: reason,
+      detail: `Not counted: ${reason}, ${moneyText(amount, currency)}`,
+      exact: 0n,
+    });
+  }
+  return lines;
+}
+
+function note(label: string, detail: string): EarnedLine {
+  return { kind: 'note', label, detail, points: 0 };
+}
+
+function emptyReceipt(sale: SaleForEarn | null): EarnedReceipt {
+  return {
+    total: sale?.total.amount ?? 0,
+    points: 0,
+    receiptPoints: 0,
+    lines: (sale?.lines ?? []).map((line) => ({ quantity: line.quantity, amount: line.amount, points: 0 })),
+  };
+}
