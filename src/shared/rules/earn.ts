@@ -5,7 +5,7 @@ import { describeSchedule, choosePromotions, qualifyingPromotions } from './prom
 import { splitByCumulativeFloor } from './rounding';
 import { sectionsOf, type Promotion, type Tier } from './schema';
 import { tierFor, type TierStanding } from './tiers';
-import { currencyUnitText, moneyText, multiplierText, pointsText } from './explain';
+import { currencyUnitText, moneyText, multiplierNumber, multiplierText, pointsText } from './explain';
 
 /**
  * Points a check-in earns, with a line-by-line explanation.
@@ -146,7 +146,7 @@ export function earn(
       label: promotion.label ?? promotion.name,
       detail:
         promotion.effect.kind === 'multiply'
-          ? `${promotion.name} (${describeSchedule(promotion)}): points × ${multiplierText(promotion.effect.percent)}`
+          ? `${promotion.name} (${describeSchedule(promotion)}): ${multiplierText(promotion.effect.percent)} the base points (this line is the extra)`
           : `${promotion.name} (${describeSchedule(promotion)}): ${pointsText(promotion.effect.points)} bonus`,
       exact: worth(promotion),
     });
@@ -158,7 +158,7 @@ export function earn(
     lines.push({
       kind: 'tier',
       label: `${tier.name} ${multiplierText(tier.earnPercent)}`,
-      detail: `${tier.name} tier (${pointsText(customer.tierPoints)} in the last ${sections.tiers.windowDays} days): points × ${multiplierText(tier.earnPercent)}`,
+      detail: `${tier.name} tier (${pointsText(customer.tierPoints)} in the last ${sections.tiers.windowDays} days): ${multiplierText(tier.earnPercent)} the base points (this line is the extra)`,
       exact: base * BigInt(tier.earnPercent - 100),
     });
   }
@@ -239,7 +239,7 @@ function spendLines(
       : {
           kind: 'spend',
           label: `${multiplierText(group.percent)} ${group.rule}`,
-          detail: `${group.rule}: ${pointsText(rate)} per ${unit} × ${multiplierText(group.percent)} on ${moneyText(group.amount, currency)}`,
+          detail: `${group.rule}: ${pointsText(rate)} per ${unit} × ${multiplierNumber(group.percent)} on ${moneyText(group.amount, currency)}`,
           exact: group.exact,
         },
   );

@@ -2,12 +2,17 @@ import { formatMoney, minorUnitsPerMajor } from '../money';
 
 /** Wording shared by the explanation lines. English for now; the renderer may translate by `kind`. */
 
-/** 150 → "1.5×", 200 → "2×", 125 → "1.25×": integer maths, no float formatting. */
-export function multiplierText(percent: number): string {
-  const whole = Math.floor(percent / 100);
+/** 150 → "1.5", 200 → "2", 125 → "1.25": integer maths, no float formatting. */
+export function multiplierNumber(percent: number): string {
+  const whole = (percent - (percent % 100)) / 100;
   const hundredths = percent % 100;
-  if (hundredths === 0) return `${whole}×`;
-  return `${whole}.${String(hundredths).padStart(2, '0').replace(/0$/, '')}×`;
+  if (hundredths === 0) return `${whole}`;
+  return `${whole}.${String(hundredths).padStart(2, '0').replace(/0$/, '')}`;
+}
+
+/** 150 → "1.5×". */
+export function multiplierText(percent: number): string {
+  return `${multiplierNumber(percent)}×`;
 }
 
 export function pointsText(points: number): string {
