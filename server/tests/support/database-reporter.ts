@@ -1,4 +1,5 @@
 import type { Reporter, TestModule } from 'vitest/node';
+import { findPostgresBinaries } from './postgres';
 
 /** At the end of the run, says plainly which databases the server suite ran on. */
 export default class DatabaseReporter implements Reporter {
@@ -19,7 +20,14 @@ export default class DatabaseReporter implements Reporter {
     const lines = [...byProject].map(
       ([name, c]) => `  ${label[name] ?? name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`,
     );
-    if (!byProject.has('postgres')) lines.push('  PostgreSQL: NOT RUN (not installed and no DATABASE_URL)');
+    if (!byProject.has('postgres')) {
+      const available = Boolean(process.env.DATABASE_URL?.trim() || findPostgresBinaries());
+      lines.push(
+        available
+          ? '  PostgreSQL: not selected in this run'
+          : '  PostgreSQL: NOT RUN (not installed and no DATABASE_URL)',
+      );
+    }
     console.log(`\nServer suite ran on:\n${lines.join('\n')}\n`);
   }
 }

@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PullChange } from '../../src/shared/sync';
+import { DEFAULT_PROGRAM } from '../../src/shared/program';
+import { openPostgres } from '../src/db/database';
+import { touchCustomers } from '../src/modules/feed';
+import { DB_KIND, type TestServer, type Till, createTestServer, phone } from './support/harness';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await createTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+/** What a till keeps from pull: the newest state per thing. */
+function apply(state: Map<string, PullChange>, changes: PullChange[]) {
+  for (const change of changes) {
+    const key =
+      change.type === 'customer' || change.type === 'customer.erased'
+        ? `c:${change.customerId}`
+        : change.type;
+    const previous = state.get(key);
+    if (previous && previous.serverSeq >= change.serverSeq) throw new Error(`change went backwards: ${key}`);
+    state.set(key, change);
+  }
+}
+
+describe('pull', () => {
+  it('a first pull is a snapshot: store, program and every customer of the store, newest state', async () => {
+    const { storeId } = await server.createStore({ name: 'Snapshot shop' });
+    const till = await server.enrol(storeId);
+    await till.push([
+      till.enrolled(phone(1), 'Ann'),
+      till.earned(phone(1), 'A1', 10_00),
+      till.earned(phone(2), 'A2', 3_00),
+    ]);
+    const { changes, cursor, resetRequired } = await till.pullAll();
+    expect(resetRequired).toBe(false);
+    expect(cursor).toMatch(/^c1\./);
+    expect(changes.map((c) => c.type).sort()).toEqual(['customer', 'customer', 'program', 'store']);
+    const store = changes.find((c) => c.type === 'store');
+    expect(store).toMatchObject({ store: { storeId, name: 'Snapshot shop', currency: 'USD' } });
+    expect(changes.find((c) => c.type === 'program')).toMatchObject({ program: DEFAULT_PROGRAM });
+    const customers = changes.filter((c) => c.type === 'customer');
+    expect(customers.map((c) => [c.phone, c.balance, c.firstName, c.enrolled]).sort()).toEqual([
+      [phone(1), 10, 'Ann', true],
+      [phone(2), 3, null, false],
+    ]);
+    // Strictly increasing server_seq through the page.
+    const seqs = changes.map((c) => c.serverSeq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  it('pages with a cursor: every change exactly once, then upToDate; a later pull returns only what changed', async () => {
+    const { storeId } = await server.createStore({ name: 'Paging shop' });
+    const till = await server.enrol(storeId);
+    const customers = 1_234;
+    for (let start = 0; start < customers; start += 500) {
+      const n = Math.min(500, customers - start);
+      const res = await till.push(
+        Array.from({ length: n }, (_, i) => till.earnedPoints(phone(100 + start + i), null, 1)),
+      );
+      expect(res.status).toBe(200);
+    }
+    const all = await till.pullAll(null, 100);
+    expect(all.pages).toBe(13);
+    expect(all.changes).toHaveLength(customers + 2);
+    const ids = all.changes.map((c) => ('customerId' in c ? c.customerId : c.type));
+    expect(new Set(ids).size).toBe(ids.length);
+
+    const nothing = await till.pull(all.cursor);
+    expect(nothing.body).toMatchObject({
+      changes: [],
+      upToDate: true,
+      resetRequired: false,
+      cursor: all.cursor,
+    });
+
+    await till.push([till.earnedPoints(phone(100), null, 5)]);
+    const delta = await till.pullAll(all.cursor);
+    expect(delta.changes).toEqual([
+      expect.objectContaining({ type: 'customer', phone: phone(100), balance: 6 }),
+    ]);
+  });
+
+  it('a customer who visits another store appears in both stores’ feeds, with the chain-wide balance', async () => {
+    const a = await server.enrol((await server.createStore({ name: 'North' })).storeId);
+    const b = await server.enrol((await server.createStore({ name: 'South' })).storeId);
+    const p = phone(5000);
+    await a.push([a.earned(p, 'N1', 10_00)]);
+    const cursorB = (await b.pullAll()).cursor;
+    const cursorA = (await a.pullAll()).cursor;
+    await b.push([b.earned(p, 'S1', 5_00)]);
+    // Store A's till learns of the visit to B, because the customer checked in at A before.
+    const seenByA = await a.pullAll(cursorA);
+    expect(seenByA.changes).toEqual([expect.objectContaining({ phone: p, balance: 15 })]);
+    const seenByB = await b.pullAll(cursorB);
+    expect(seenByB.changes).toEqual([expect.objectContaining({ phone: p, balance: 15 })]);
+    // A customer who never visited A is not in A's feed.
+    await b.push([b.earned(phone(5001), 'S2', 5_00)]);
+    expect((await a.pullAll(seenByA.cursor)).changes).toEqual([]);
+  });
+
+  it('program changes reach the tills through pull', async () => {
+    const { storeId } = await server.createStore({ name: 'Program shop' });
+    const till = await server.enrol(storeId);
+    const { cursor } = await till.pullAll();
+    const program = {
+      ...DEFAULT_PROGRAM,
+      version: 1,
+      earn: { ...DEFAULT_PROGRAM.earn, pointsPerCurrencyUnit: 2 },
+    };
+    const put = await server.admin('PUT', `/v1/admin/stores/${storeId}/program`, program);
+    expect(put.status).toBe(200);
+    const stale = await server.admin('PUT', `/v1/admin/stores/${storeId}/program`, program);
+    expect(stale.status).toBe(409);
+    const { changes } = await till.pullAll(cursor);
+    expect(changes).toEqual([expect.objectContaining({ type: 'program', program })]);
+  });
+
+  it.each([
+    ['garbage', () => 'not-a-cursor'],
+    ['SQL in the cursor', () => "1'; DROP TABLE ledger_events; --"],
+    ['from the future', (c: string) => c.replace(/\.\d+$/, '.999999999999')],
+  ])('an unknown cursor (%s) answers resetRequired so the till re-snapshots', async (_label, make) => {
+    const { storeId } = await server.createStore({ name: 'Reset shop' });
+    const till = await server.enrol(storeId);
+    const { cursor } = await till.pullAll();
+    const res = await till.pull(make(cursor as string));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ changes: [], cursor: null, upToDate: false, resetRequired: true });
+    expect(await server.count('ledger_events')).toBeGreaterThanOrEqual(0); // still there
+  });
+
+  it("another store's cursor answers resetRequired", async () => {
+    const a = await server.enrol((await server.createStore({ name: 'A' })).storeId);
+    const b = await server.enrol((await server.createStore({ name: 'B' })).storeId);
+    const { cursor } = await a.pullAll();
+    expect((await b.pull(cursor)).body.resetRequired).toBe(true);
+  });
+
+  it('after an operator resets cursors (restore from backup) every till re-snapshots', async () => {
+    const till = await server.enrol((await server.createStore({ name: 'Restored' })).storeId);
+    const { cursor } = await till.pullAll();
+    expect((await server.admin('POST', '/v1/admin/sync/reset-cursors')).status).toBe(200);
+    expect((await till.pull(cursor)).body.resetRequired).toBe(true);
+    const fresh = await till.pullAll();
+    expect(fresh.resetRequired).toBe(false);
+    expect(fresh.changes.map((c) => c.type).sort()).toEqual(['program', 'store']);
+  });
+
+  it('a till that keeps pulling while other tills push never misses a change', async () => {
+    const { storeId } = await server.createStore({ name: 'Busy shop' });
+    const tills: Till[] = [];
+    for (let i = 0; i < 4; i++) tills.push(await server.enrol(storeId));
+    const reader = tills[0] as Till;
+    const state = new Map<string, PullChange>();
+    let cursor: string | null = null;
+    let pushing = true;
+    const pulling = (async () => {
+      while (pushing) {
+        const res = await reader.pull(cursor, 50);
+        expect(res.status).toBe(200);
+        apply(state, res.body.changes);
+        cursor = res.body.cursor;
+        // Let the pushes run: with PGlite in-process a tight loop of pulls could starve them.
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    await Promise.all(
+      tills.map(async (till, t) => {
+        for (let round = 0; round < 15; round++) {
+          const batch = Array.from({ length: 20 }, (_, i) =>
+            till.earnedPoints(phone(7000 + ((t * 31 + round * 7 + i) % 60)), null, 1),
+          );
+          expect((await till.push(batch)).status).toBe(200);
+        }
+      }),
+    );
+    pushing = false;
+    await pulling;
+    const rest = await reader.pullAll(cursor);
+    apply(state, rest.changes);
+    const { rows } = await server.db.query<{ customer_id: string; points: number }>(
+      `SELECT sc.customer_id, b.points FROM store_customers sc JOIN balances b ON b.customer_id = sc.customer_id
+        WHERE sc.store_id = $1`,
+      [storeId],
+    );
+    expect(rows.length).toBe(60);
+    for (const row of rows) {
+      const seen = state.get(`c:${row.customer_id}`);
+      expect(seen && seen.type === 'customer' ? seen.balance : undefined).toBe(row.points);
+    }
+    const total = rows.reduce((sum, row) => sum + row.points, 0);
+    expect(total).toBe(4 * 15 * 20);
+  });
+
+  it.runIf(DB_KIND === 'postgres')(
+    'a change drawn earlier but committed later is never skipped (writers of a store feed serialise)',
+    async () => {
+      const { storeId } = await server.createStore({ name: 'Ordering shop' });
+      const till = await server.enrol(storeId);
+      await till.push([till.earnedPoints(phone(8000), null, 1), till.earnedPoints(phone(8001), null, 1)]);
+      const { rows } = await server.db.query<{ id: string }>('SELECT id FROM customers WHERE phone = $1', [
+        phone(8000),
+      ]);
+      const slow = openPostgres({ url: server.database.url as string, poolSize: 1 });
+      let releaseSlow: () => void = () => {};
+      const slowDone = slow.transaction(async (tx) => {
+        // A slow writer draws its server_seq first and commits last.
+        await touchCustomers(tx, storeId, [rows[0]?.id as string]);
+        await new Promise<void>((resolve) => (releaseSlow = resolve));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      let fastDone = false;
+      const fast = till.push([till.earnedPoints(phone(8001), null, 1)]).then((res) => {
+        fastDone = true;
+        return res;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The later writer waits for the earlier one: otherwise a till could pull the later change,
+      // advance its cursor past the earlier seq, and never see the earlier change.
+      expect(fastDone).toBe(false);
+      releaseSlow();
+      await slowDone;
+      expect((await fast).status).toBe(200);
+      await slow.close();
+      const { changes } = await till.pullAll();
+      const seqOf = (p: string) =>
+        changes.find((c) => c.type === 'customer' && c.phone === p)?.serverSeq ?? 0;
+      expect(seqOf(phone(8001))).toBeGreaterThan(seqOf(phone(8000)));
+    },
+  );
+
+  it('limit is bounded and validated', async () => {
+    const till = await server.enrol((await server.createStore()).storeId);
+    for (const bad of ['0', '1001', 'abc', '-1', '1.5']) {
+      const res = await server.request<{ error: { field: string } }>('GET', `/v1/sync/pull?limit=${bad}`, {
+        token: till.token,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.field).toBe('limit');
+    }
+  });
+});
