@@ -108,7 +108,12 @@ describe('device tokens', () => {
       ['GET', `/v1/customers/${phone(1)}`, undefined],
     ];
     for (const [method, url, payload] of routes) {
-      for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer lkd_wrong' }]) {
+      const variants: Record<string, string>[] = [
+        {},
+        { authorization: 'Basic abc' },
+        { authorization: 'Bearer lkd_wrong' },
+      ];
+      for (const headers of variants) {
         const res = await server.request(method, url, { payload, headers });
         expect(res.status, `${method} ${url} ${JSON.stringify(headers)}`).toBe(401);
         expect(code(res)).toBe('unauthorized');
