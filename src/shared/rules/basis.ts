@@ -1,15 +1,18 @@
 import type { Money } from '../money';
-import { splitByCumulativeFloor } from './rounding';
+import { floorDiv } from './rounding';
 import type { ItemRule } from './schema';
 
 /**
  * What part of a sale earns spend points, line by line. The basis is what the customer actually
  * paid for goods:
  * - tax and tip are taken out of the total (a tip is the staff's, tax the state's);
- * - an order-level discount (the POS lines add up to more than was paid) is spread over the lines
- *   in proportion to their amounts, so a $5-off reward never earns points itself (Odoo #221570);
+ * - an order-level discount (the POS lines add up to more than was paid) goes first to lines paid
+ *   with a reward, then is spread over the other lines in proportion to their amounts, so neither
+ *   a free item nor a $5-off reward ever earns points itself (Odoo #221570).
+ *   The spread is exact: each line counts amount × paid ÷ itemised, a fraction kept as the common
+ *   `scale` so nothing is rounded before the one rounding of the points;
  * - money the lines do not itemise (a fee) is one extra line with no SKU or category;
- * - a line paid for with a reward (rewardId) never earns;
+ * - a line paid for with a reward (rewardId) never earns, whatever amount the POS gives it;
  * - item and category rules exclude lines, restrict earning to included lines, or multiply.
  * Without lines the whole net amount is one line, and item rules cannot apply.
  */
@@ -32,7 +35,7 @@ export interface SaleForEarn {
 export interface BasisLine {
   /** Position in sale.lines, or null for the amount the lines do not itemise. */
   saleLine: number | null;
-  /** Paid for this line after spreading order discounts, in minor units. */
+  /** The line's amount before an order discount is spread (multiply by `scale` for what was paid). */
   amount: number;
   /** Why it earns nothing, or null when it earns. */
   excludedBy: string | null;
@@ -48,8 +51,22 @@ export interface SpendBasis {
   tax: number;
   tip: number;
   lines: BasisLine[];
-  /** The sum of the lines that earn: what minimum spends are compared with. */
+  /** What was paid per unit of line amount: 1/1, or paid ÷ itemised when there is an order discount. */
+  scale: { numerator: bigint; denominator: bigint };
+  /** What the earning lines were paid, exactly: Σ amount × scale.numerator (÷ scale.denominator). */
+  eligibleExact: bigint;
+  /** The same, rounded down to a minor unit, for display. */
   eligible: number;
+}
+
+/** Did the earning lines cost at least `amount`? Compared exactly, before any rounding. */
+export function spendsAtLeast(basis: SpendBasis, amount: number): boolean {
+  return basis.eligibleExact >= BigInt(amount) * basis.scale.denominator;
+}
+
+/** A basis amount as paid, rounded down to a minor unit, for display. */
+export function paidAmount(basis: SpendBasis, amount: number): number {
+  return Number(floorDiv(BigInt(amount) * basis.scale.numerator, basis.scale.denominator));
 }
 
 export const REWARD_LINE = 'Paid with a reward';
@@ -60,8 +77,18 @@ export function spendBasis(itemRules: readonly ItemRule[], sale: SaleForEarn): S
   const tip = sale.tip?.amount ?? 0;
   const net = Math.max(0, sale.total.amount - tax - tip);
   const saleLines = sale.lines ?? [];
-  const paid = paidPerLine(saleLines, net);
-  const lines: BasisLine[] = paid.map((amount, index) => {
+  const itemised = saleLines.reduce((sum, line) => sum + line.amount, 0);
+  const amounts = saleLines.map((line) => line.amount);
+  // Money the lines do not itemise (or the whole net when there are no lines) is one more line.
+  if (itemised < net || saleLines.length === 0) amounts.push(net - itemised);
+  // An order discount first covers the lines paid with rewards (the POS often sends a free item at
+  // its price and takes it off the total); only what is left is spread over the other lines.
+  const forMoney = saleLines.reduce((sum, line) => (line.rewardId ? sum : sum + line.amount), 0);
+  const scale =
+    forMoney > net
+      ? { numerator: BigInt(net), denominator: BigInt(forMoney) }
+      : { numerator: 1n, denominator: 1n };
+  const lines: BasisLine[] = amounts.map((amount, index) => {
     const saleLine = index < saleLines.length ? index : null;
     // Without lines there is nothing to match rules against: the net amount earns at the base rate.
     const classification =
@@ -70,23 +97,19 @@ export function spendBasis(itemRules: readonly ItemRule[], sale: SaleForEarn): S
         : classify(itemRules, saleLine === null ? null : saleLines[saleLine]!);
     return { saleLine, amount, ...classification };
   });
-  const eligible = lines.reduce((sum, line) => (line.excludedBy === null ? sum + line.amount : sum), 0);
-  return { net, tax, tip, lines, eligible };
-}
-
-/** Each line's share of the net amount; one more entry when the lines itemise less than the net. */
-function paidPerLine(saleLines: readonly SaleLineForEarn[], net: number): number[] {
-  const itemised = saleLines.reduce((sum, line) => sum + line.amount, 0);
-  if (itemised <= net) {
-    const amounts = saleLines.map((line) => line.amount);
-    if (net > itemised || saleLines.length === 0) amounts.push(net - itemised);
-    return amounts;
-  }
-  // Lines add up to more than was paid: an order discount. Spread it in proportion, exactly.
-  return splitByCumulativeFloor(
-    saleLines.map((line) => BigInt(line.amount) * BigInt(net)),
-    BigInt(itemised),
+  const eligibleExact = lines.reduce(
+    (sum, line) => (line.excludedBy === null ? sum + BigInt(line.amount) * scale.numerator : sum),
+    0n,
   );
+  return {
+    net,
+    tax,
+    tip,
+    lines,
+    scale,
+    eligibleExact,
+    eligible: Number(floorDiv(eligibleExact, scale.denominator)),
+  };
 }
 
 const BASE_RATE = { excludedBy: null, percent: 100, multiplyRule: null } as const;

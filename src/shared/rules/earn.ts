@@ -1,6 +1,13 @@
 import { minorUnitsPerMajor } from '../money';
 import type { Program } from '../program';
-import { spendBasis, type BasisLine, type SaleForEarn } from './basis';
+import {
+  paidAmount,
+  spendBasis,
+  spendsAtLeast,
+  type BasisLine,
+  type SaleForEarn,
+  type SpendBasis,
+} from './basis';
 import { describeSchedule, choosePromotions, qualifyingPromotions } from './promotions';
 import { splitByCumulativeFloor } from './rounding';
 import { sectionsOf, type Promotion, type Tier } from './schema';
@@ -77,13 +84,14 @@ export function earn(
   const { pointsPerCurrencyUnit: rate, pointsPerVisit, minimumSpend } = program.earn;
   const currency = sale?.total.currency ?? null;
   const perMajor = BigInt(currency === null ? 1 : minorUnitsPerMajor(currency));
-  // Base points are counted in units of 1 ÷ (perMajor × 100): an amount × rate × item percent is
-  // then an integer. Bonuses multiply the base by (percent − 100), adding one more factor of 100.
-  const BASE_UNIT = perMajor * 100n;
-  const DENOMINATOR = BASE_UNIT * 100n;
-
   const basis = sale ? spendBasis(sections.itemRules, sale) : null;
   const eligibleAmount = basis?.eligible ?? 0;
+  // Base points are counted in units of 1 ÷ (perMajor × 100 × the order-discount scale's
+  // denominator): amount × rate × item percent × scale numerator is then an integer. Bonuses
+  // multiply the base by (percent − 100), adding one more factor of 100.
+  const BASE_UNIT = perMajor * 100n * (basis?.scale.denominator ?? 1n);
+  const DENOMINATOR = BASE_UNIT * 100n;
+  const meetsSpend = (amount: number) => (basis ? spendsAtLeast(basis, amount) : amount === 0);
   const saleLineCount = sale?.lines?.length ?? 0;
   const nothing = (lines: EarnedLine[]): Earning => ({
     points: 0,
@@ -99,7 +107,7 @@ export function earn(
       note('No purchase', 'No purchase: this program gives points only for a purchase of a minimum amount'),
     ]);
   }
-  if (sale !== null && eligibleAmount < minimumSpend) {
+  if (sale !== null && !meetsSpend(minimumSpend)) {
     return nothing([
       note(
         'Below minimum spend',
@@ -122,7 +130,9 @@ export function earn(
     });
   }
   const lineBase = (line: BasisLine) =>
-    line.excludedBy === null ? BigInt(line.amount) * BigInt(rate) * BigInt(line.percent) : 0n;
+    line.excludedBy === null
+      ? BigInt(line.amount) * BigInt(rate) * BigInt(line.percent) * basis!.scale.numerator
+      : 0n;
   if (basis && currency && rate > 0) lines.push(...spendLines(basis, rate, currency, lineBase));
   const base = visitBase + (basis ? basis.lines.reduce((sum, line) => sum + lineBase(line), 0n) : 0n);
 
@@ -133,7 +143,7 @@ export function earn(
       : BigInt(promotion.effect.points) * DENOMINATOR;
   const promotions = choosePromotions(
     sections.promotions.combine,
-    qualifyingPromotions(sections.promotions, when, eligibleAmount),
+    qualifyingPromotions(sections.promotions, when, meetsSpend),
     worth,
   );
   let extraPercent = 0n; // Σ (multiplier − 100) of everything that scales the base
@@ -208,7 +218,7 @@ export function earn(
 
 /** Spend lines grouped by rate (base first, then each multiply rule), then what did not earn. */
 function spendLines(
-  basis: ReturnType<typeof spendBasis>,
+  basis: SpendBasis,
   rate: number,
   currency: string,
   lineBase: (line: BasisLine) => bigint,
@@ -228,18 +238,19 @@ function spendLines(
     groups.set(key, group);
   }
   const ordered = [...groups.values()].sort((a, b) => Number(a.rule !== null) - Number(b.rule !== null));
+  const paid = (amount: number) => moneyText(paidAmount(basis, amount), currency);
   const lines: ExactLine[] = ordered.map((group) =>
     group.rule === null
       ? {
           kind: 'spend',
-          label: `${moneyText(group.amount, currency)} spent`,
-          detail: `${pointsText(rate)} per ${unit} on ${moneyText(group.amount, currency)}`,
+          label: `${paid(group.amount)} spent`,
+          detail: `${pointsText(rate)} per ${unit} on ${paid(group.amount)}`,
           exact: group.exact,
         }
       : {
           kind: 'spend',
           label: `${multiplierText(group.percent)} ${group.rule}`,
-          detail: `${group.rule}: ${pointsText(rate)} per ${unit} × ${multiplierNumber(group.percent)} on ${moneyText(group.amount, currency)}`,
+          detail: `${group.rule}: ${pointsText(rate)} per ${unit} × ${multiplierNumber(group.percent)} on ${paid(group.amount)}`,
           exact: group.exact,
         },
   );
@@ -259,7 +270,7 @@ function spendLines(
     lines.push({
       kind: 'excluded',
       label: reason,
-      detail: `Not counted: ${reason}, ${moneyText(amount, currency)}`,
+      detail: `Not counted: ${reason}, ${paid(amount)}`,
       exact: 0n,
     });
   }

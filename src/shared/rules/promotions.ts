@@ -22,13 +22,13 @@ export function promotionRunsAt(promotion: Promotion, clock: WallClock): boolean
 export function qualifyingPromotions(
   promotions: Promotions,
   when: { at: Date; timeZone: string } | null,
-  eligibleAmount: number,
+  spendsAtLeast: (amount: number) => boolean,
 ): Promotion[] {
   // No time, no promotion: a promotion is only ever given for a known moment.
   if (when === null) return [];
   const clock = wallClock(when.at, when.timeZone);
   return promotions.offers.filter(
-    (promotion) => promotionRunsAt(promotion, clock) && eligibleAmount >= promotion.minimumSpend,
+    (promotion) => promotionRunsAt(promotion, clock) && spendsAtLeast(promotion.minimumSpend),
   );
 }
 
