@@ -1,0 +1,174 @@
+import { writeFileSync, mkdtempSync, readdirSync, copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config';
+import { MIGRATIONS_DIR, loadMigrations, migrate, schemaVersion } from '../src/db/migrate';
+import { openPostgres } from '../src/db/database';
+import { buildApp } from '../src/app';
+import { DB_KIND, type TestServer, createTestServer, openTestDatabase, phone } from './support/harness';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await createTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('health, readiness, metrics, OpenAPI', () => {
+  it('healthz and readyz answer', async () => {
+    expect((await server.request('GET', '/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await server.request('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({
+      status: 'ready',
+      database: DB_KIND,
+      schemaVersion: loadMigrations().length,
+    });
+  });
+
+  it('readyz is 503 on a database that is not migrated', async () => {
+    const empty = await openTestDatabase({ migrated: false });
+    const app = await buildApp({ config: loadConfig({}), db: empty.db });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().reason).toMatch(/version 0/);
+    } finally {
+      await app.close();
+      await empty.drop();
+    }
+  });
+
+  it('metrics are Prometheus text with the sync counters', async () => {
+    const { storeId } = await server.createStore();
+    const till = await server.enrol(storeId);
+    await till.push([till.earned(phone(1), 'M-1', 1_00), till.redeemed(phone(1), 100)]);
+    await till.push([
+      till.earned(phone(1), 'M-1', 1_00, { seq: 1, id: 'ffffffff-ffff-7fff-bfff-ffffffffffff' }),
+    ]);
+    const res = await server.request<string>('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(String(res.headers['content-type'])).toMatch(/text\/plain/);
+    expect(res.body).toMatch(/loyalty_sync_push_events_total\{result="accepted"\} 2/);
+    expect(res.body).toMatch(/loyalty_sync_push_events_total\{result="rejected"\} 1/);
+    expect(res.body).toMatch(/loyalty_flags_raised_total\{kind="overdrawn"\} 1/);
+    expect(res.body).toMatch(
+      /loyalty_http_requests_total\{method="POST",route="\/v1\/sync\/push",status_code="200"\} 2/,
+    );
+    expect(res.body).toMatch(/loyalty_http_request_duration_seconds_bucket/);
+    expect(res.body).toMatch(/process_cpu_seconds_total/);
+  });
+
+  it('the OpenAPI document lists every route of the contract', async () => {
+    const res = await server.request<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
+      'GET',
+      '/openapi.json',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    const routes = Object.entries(res.body.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
+        'POST /v1/admin/stores',
+        'POST /v1/admin/stores/{storeId}/enrollment-codes',
+        'POST /v1/admin/devices/{deviceId}/revoke',
+        'GET /v1/admin/flags',
+        'POST /v1/devices/register',
+        'POST /v1/sync/push',
+        'GET /v1/sync/pull',
+        'GET /v1/customers/{phone}',
+        'POST /v1/admin/customers/{phone}/erase',
+        'GET /v1/reports/daily',
+      ]),
+    );
+  });
+
+  it('responses carry no-store and nosniff headers', async () => {
+    const res = await server.request('GET', '/healthz');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+});
+
+describe('migrations', () => {
+  it('are idempotent and record each version once', async () => {
+    const again = await migrate(server.db);
+    expect(again.applied).toEqual([]);
+    expect(await schemaVersion(server.db)).toBe(loadMigrations().length);
+    expect(await server.count('schema_migrations')).toBe(loadMigrations().length);
+  });
+
+  it('refuse to run when a released migration file was edited', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
+    try {
+      for (const file of readdirSync(MIGRATIONS_DIR))
+        copyFileSync(join(MIGRATIONS_DIR, file), join(dir, file));
+      const first = readdirSync(dir)[0] as string;
+      writeFileSync(join(dir, first), `-- edited\n${loadMigrations()[0]?.sql}`);
+      await expect(migrate(server.db, loadMigrations(dir))).rejects.toThrow(/append-only/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuse to run against a database newer than the server', async () => {
+    await server.db.query(
+      "INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'future', 'x')",
+    );
+    try {
+      await expect(migrate(server.db)).rejects.toThrow(/newer than this server/);
+    } finally {
+      await server.db.query('DELETE FROM schema_migrations WHERE version = 999');
+    }
+  });
+
+  it.runIf(DB_KIND === 'postgres')(
+    'several processes migrating one database at once apply each migration once',
+    async () => {
+      const empty = await openTestDatabase({ migrated: false });
+      const pools = Array.from({ length: 4 }, () => openPostgres({ url: empty.url as string, poolSize: 2 }));
+      try {
+        const reports = await Promise.all(pools.map((db) => migrate(db)));
+        expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 0, loadMigrations().length]);
+        expect(await schemaVersion(empty.db)).toBe(loadMigrations().length);
+      } finally {
+        await Promise.all(pools.map((db) => db.close()));
+        await empty.drop();
+      }
+    },
+  );
+});
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      database: { kind: 'pglite', dataDir: './data/server' },
+      adminToken: undefined,
+    });
+    expect(config.adminDisabledReason).toMatch(/not set/);
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toMatchObject({
+      kind: 'postgres',
+      url: 'postgres://u@h/db',
+    });
+  });
+
+  it('refuses a short admin token and bad numbers', () => {
+    expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(31) }).adminToken).toBeUndefined();
+    expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).adminToken).toBe('x'.repeat(32));
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+});
