@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,6 +170,41 @@ describe.runIf(DB_KIND === 'pglite')('the embedded PGlite server', () => {
         batch(device, 3),
       );
       expect(pushed.body.lastSeq).toBe(3);
+
+      // The operator CLI wraps the admin API and prints JSON.
+      const cli = (args: string[], token = ADMIN_TOKEN) =>
+        spawnSync(TSX, ['src/admin-cli.ts', ...args], {
+          cwd: SERVER_DIR,
+          env: { ...process.env, SERVER_URL: first.url, ADMIN_TOKEN: token },
+          encoding: 'utf8',
+        });
+      const created = cli([
+        'create-store',
+        '--name',
+        'CLI shop',
+        '--country',
+        'GB',
+        '--currency',
+        'GBP',
+        '--time-zone',
+        'Europe/London',
+      ]);
+      expect(created.status).toBe(0);
+      const store = JSON.parse(created.stdout) as { storeId: string; currency: string };
+      expect(store.currency).toBe('GBP');
+      const codeOut = cli(['enrollment-code', '--store', store.storeId, '--ttl-hours', '2']);
+      expect(JSON.parse(codeOut.stdout)).toMatchObject({
+        storeId: store.storeId,
+        code: expect.stringMatching(/^\w{4}-\w{4}-\w{4}$/),
+      });
+      const report = cli(['report', '--store', device.storeId, '--date', '2026-11-23', '--csv']);
+      expect(report.status).toBe(0);
+      expect(report.stdout).toMatch(/^store_id,date,check_ins/);
+      const refused = cli(['list-stores'], 'wrong-token-wrong-token-wrong-token-wrong');
+      expect(refused.status).toBe(1);
+      expect(JSON.parse(refused.stdout).error.code).toBe('unauthorized');
+      expect(cli(['no-such-command']).status).toBe(2);
+
       expect(await first.stop()).toBe(0);
 
       const second = await startServer({ DATA_DIR: dataDir, DATABASE_URL: '', ADMIN_TOKEN: 'too-short' });
