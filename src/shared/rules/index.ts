@@ -48,4 +48,5 @@ export {
   type RefundRequest,
 } from './refunds';
 export { floorDiv, proportionalShare, splitByCumulativeFloor, wholePoints } from './rounding';
+export { DAY_NAMES, type DayName } from './calendar';
 export * from './schema';

@@ -103,6 +103,13 @@ describe('earn: item and category rules', () => {
     expect(earning.points).toBe(120 + 20);
   });
 
+  it('counts even a one-cent order discount, exactly', () => {
+    const hundred = programOf({ earn: { pointsPerCurrencyUnit: 100, pointsPerVisit: 0, minimumSpend: 0 } });
+    expect(
+      earn(hundred, NO_TIER, saleOf(999, { lines: [line('A', 600), line('B', 400)] }), null).points,
+    ).toBe(999);
+  });
+
   it('earns on money the lines do not itemise at the base rate, unless include rules exist', () => {
     const sale = saleOf(3000, { lines: [line('S1', 2000, { category: 'shoes' })] });
     expect(earn(program, NO_TIER, sale, null).points).toBe(40 + 10);

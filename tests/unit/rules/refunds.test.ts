@@ -29,6 +29,20 @@ describe('refunds by amount', () => {
     expect(outcome).toMatchObject({ ok: true, pointsToTakeBack: 35, pointsToRestore: 0, amount: 3500 });
   });
 
+  it('rounds each cumulative share down: 5 points refunded in thirds go back 1, 2, 2', () => {
+    const five = earn(programOf(), NO_TIER, saleOf(500), null).receipt;
+    const steps = [];
+    let progress = NO_REFUND_YET;
+    for (const amount of [166, 167, 167]) {
+      const outcome = refundReceipt(five, [], progress, { kind: 'amount', amount });
+      if (!outcome.ok) throw new Error(outcome.message);
+      steps.push(outcome.pointsToTakeBack);
+      progress = outcome.progress;
+    }
+    // floor(5 × 166/500) = 1, floor(5 × 333/500) = 3, then the rest.
+    expect(steps).toEqual([1, 2, 2]);
+  });
+
   it('refuses more than is left, zero, and mixing with line refunds', () => {
     expect(refundReceipt(receipt, [], NO_REFUND_YET, { kind: 'amount', amount: 7001 })).toMatchObject({
       ok: false,
@@ -47,7 +61,7 @@ describe('refunds by amount', () => {
 });
 
 describe('refunds line by line', () => {
-  it('takes back what the returned line earned, and the visit only with the last line', () => {
+  it('takes back what the returned line earned and its share of the visit', () => {
     const shoe = refundReceipt(receipt, [], NO_REFUND_YET, {
       kind: 'lines',
       lines: [{ line: 0, quantity: 1 }],
