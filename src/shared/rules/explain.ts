@@ -1,4 +1,4 @@
-import { formatMoney, minorUnitsPerMajor } from '../money';
+import { minorUnitsPerMajor } from '../money';
 
 /** Wording shared by the explanation lines. English for now; the renderer may translate by `kind`. */
 
@@ -19,13 +19,38 @@ export function pointsText(points: number): string {
   return `${points} ${points === 1 ? 'point' : 'points'}`;
 }
 
+// Building an Intl.NumberFormat costs tens of microseconds and every check-in explains itself, so
+// formatters are made once per currency.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+const unitFormats = new Map<string, Intl.NumberFormat>();
+
+function formatterFor(cache: Map<string, Intl.NumberFormat>, currency: string, wholeUnits: boolean) {
+  let format = cache.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat('en', {
+      style: 'currency',
+      currency,
+      ...(wholeUnits ? { maximumFractionDigits: 0, minimumFractionDigits: 0 } : {}),
+    });
+    cache.set(currency, format);
+  }
+  return format;
+}
+
+/** 1250 USD → "$12.50". The amount goes to Intl as an exact decimal string, never a float. */
 export function moneyText(amount: number, currency: string): string {
-  return formatMoney({ amount, currency });
+  const perMajor = minorUnitsPerMajor(currency);
+  const minor = amount % perMajor;
+  const major = (amount - minor) / perMajor;
+  const decimals = String(perMajor).length - 1;
+  const decimal = decimals === 0 ? `${major}` : `${major}.${String(minor).padStart(decimals, '0')}`;
+  // Intl formats decimal strings exactly (ECMA-402 "Intl.NumberFormat v3"); the type says number.
+  return formatterFor(moneyFormats, currency, false).format(decimal as unknown as number);
 }
 
 /** "$1" for the currency's major unit. */
 export function currencyUnitText(currency: string): string {
-  return formatMoney({ amount: minorUnitsPerMajor(currency), currency }).replace(/[.,]0+(?=\D*$)/, '');
+  return formatterFor(unitFormats, currency, true).format(1);
 }
 
 export function capitalised(text: string): string {

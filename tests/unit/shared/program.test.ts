@@ -68,6 +68,54 @@ describe('earnPoints', () => {
   });
 });
 
+describe('earnPoints over the rules engine', () => {
+  const tuesday = { at: new Date('2026-03-03T15:00:00Z'), timeZone: 'America/New_York' };
+  const doubleTuesdays = ProgramSchema.parse({
+    ...DEFAULT_PROGRAM,
+    promotions: {
+      offers: [
+        {
+          id: 'tue',
+          name: 'Double points on Tuesdays',
+          label: '2× Tuesday',
+          effect: { kind: 'multiply', percent: 200 },
+          days: ['tuesday'],
+        },
+      ],
+    },
+  });
+
+  it('applies promotions only when told the time of the sale', () => {
+    expect(earnPoints(doubleTuesdays, usd(4500)).points).toBe(45);
+    const earning = earnPoints(doubleTuesdays, usd(4500), tuesday);
+    expect(earning.points).toBe(90);
+    expect(earning.lines.at(-1)).toMatchObject({ label: '2× Tuesday', points: 45 });
+    expect(earning.lines.at(-1)?.reason).toContain('Double points on Tuesdays');
+  });
+
+  it('gives every line a short label for the customer and a full reason for the cashier', () => {
+    expect(earnPoints(program({ pointsPerVisit: 2 }), usd(1250)).lines).toEqual([
+      { label: 'Visit', reason: '2 points for the visit', points: 2 },
+      { label: '$12.50 spent', reason: '1 point per $1 on $12.50', points: 12 },
+    ]);
+  });
+
+  it('still works on a program document stored before the rules sections existed', () => {
+    // The server reads stored versions without re-parsing them.
+    const stored = JSON.parse(
+      JSON.stringify({
+        version: 0,
+        name: 'Old',
+        termsVersion: '1',
+        earn: { pointsPerCurrencyUnit: 2, pointsPerVisit: 1, minimumSpend: 0 },
+        rewards: [],
+        offlineRedemptionCap: 0,
+      }),
+    ) as Program;
+    expect(earnPoints(stored, usd(1000), tuesday).points).toBe(21);
+  });
+});
+
 describe('pointsToReverse', () => {
   it('reverses in proportion to the amount refunded (Open Loyalty: 70 points, half refunded → 35)', () => {
     expect(pointsToReverse({ earned: 70, saleTotal: 2000, refundedBefore: 0, reversedBefore: 0 }, 1000)).toBe(
@@ -141,6 +189,13 @@ describe('progressToNextReward', () => {
 describe('ProgramSchema', () => {
   it('accepts the default program', () => {
     expect(ProgramSchema.parse(DEFAULT_PROGRAM)).toEqual(DEFAULT_PROGRAM);
+  });
+
+  it('accepts reward limits and tier-only rewards, refusing unknown limit periods', () => {
+    const reward = { ...DEFAULT_PROGRAM.rewards[0]!, limit: { count: 1, per: 'week' } };
+    expect(ProgramSchema.safeParse({ ...DEFAULT_PROGRAM, rewards: [reward] }).success).toBe(true);
+    const fortnightly = { ...reward, limit: { count: 1, per: 'fortnight' } };
+    expect(ProgramSchema.safeParse({ ...DEFAULT_PROGRAM, rewards: [fortnightly] }).success).toBe(false);
   });
 
   it('refuses duplicate reward ids and fractional rates', () => {
