@@ -89,20 +89,31 @@ interface SizedLedger {
  */
 function seededLedger(size: number, allPhones: string[]): SizedLedger {
   const phones = allPhones.slice(0, Math.min(allPhones.length, Math.floor(size / 5)));
-  log(`Seeding a ledger of ${size.toLocaleString('en')} events and ${phones.length.toLocaleString('en')} customers`);
+  log(
+    `Seeding a ledger of ${size.toLocaleString('en')} events and ${phones.length.toLocaleString('en')} customers`,
+  );
   const db = openDatabase(join(baseDir, `ledger-${size}.db`));
   let now = Date.parse('2026-11-23T12:00:00Z');
-  const ledger = createLedger({ db, clock: () => new Date((now += 1000)), newId: uuidv7, initialStore: STORE });
+  const ledger = createLedger({
+    db,
+    clock: () => new Date((now += 1000)),
+    newId: uuidv7,
+    initialStore: STORE,
+  });
   db.pragma('synchronous = OFF');
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) {
       const phone = phones[i % phones.length]!;
       if (i < phones.length) ledger.enroll(phone, { terms: true, termsVersion: '1', sms: i % 3 === 0 });
-      else ledger.checkIn(phone, { receiptId: `seed-${i}`, total: { amount: 100 + (i % 9_000), currency: 'USD' } });
+      else
+        ledger.checkIn(phone, {
+          receiptId: `seed-${i}`,
+          total: { amount: 100 + (i % 9_000), currency: 'USD' },
+        });
     }
   });
   const started = Date.now();
-  for (let written = 0; written < size; ) {
+  for (let written = 0; written < size;) {
     const to = Math.min(size, written + 20_000);
     batch(written, to);
     written = to;
@@ -110,7 +121,8 @@ function seededLedger(size: number, allPhones: string[]): SizedLedger {
   }
   db.pragma('synchronous = FULL');
   db.pragma('wal_checkpoint(TRUNCATE)');
-  if (db.pragma('synchronous', { simple: true }) !== 2) throw new Error('the measured ledger must run synchronous=FULL');
+  if (db.pragma('synchronous', { simple: true }) !== 2)
+    throw new Error('the measured ledger must run synchronous=FULL');
   return { size, db, ledger, phones };
 }
 
