@@ -20,8 +20,11 @@ CREATE TABLE stores (
   currency text NOT NULL,
   time_zone text NOT NULL,
   program_version integer NOT NULL,
-  -- server_seq of the last change to the store's settings and to its program (pull feed).
+  -- Pull-feed position (writer's transaction id, server_seq) of the last change to the store's
+  -- settings and to its program.
+  settings_xid bigint NOT NULL,
   settings_seq bigint NOT NULL,
+  program_xid bigint NOT NULL,
   program_seq bigint NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
@@ -128,17 +131,19 @@ CREATE TABLE rejected_events (
 );
 CREATE INDEX rejected_events_customer ON rejected_events (customer_id);
 
--- The pull feed: every customer who has had an event at a store, with the server_seq of the
--- customer's last change. Writers of a store's feed hold that store's advisory lock until commit,
--- so a store's feed becomes visible in server_seq order and a cursor never skips a change.
+-- The pull feed: every customer who has had an event at a store, with the position of the
+-- customer's last change: the writing transaction's id (feed_xid) and a server_seq. Pull orders by
+-- (feed_xid, feed_seq) and only returns changes of transactions older than every transaction still
+-- running, so a change can never appear behind a cursor that has already passed it.
 CREATE TABLE store_customers (
   store_id uuid NOT NULL REFERENCES stores (id),
   customer_id uuid NOT NULL REFERENCES customers (id),
+  feed_xid bigint NOT NULL,
   feed_seq bigint NOT NULL,
   first_seen_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (store_id, customer_id)
 );
-CREATE INDEX store_customers_feed ON store_customers (store_id, feed_seq);
+CREATE INDEX store_customers_feed ON store_customers (store_id, feed_xid, feed_seq);
 CREATE INDEX store_customers_customer ON store_customers (customer_id);
 
 -- Things a person should look at; never a reason to refuse a till's event.

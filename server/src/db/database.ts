@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -65,9 +66,25 @@ export function openPostgres(options: PostgresOptions): Database {
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => {});
 
+  // Every statement is prepared once per connection (named by a hash of its text) and reused:
+  // the hot push statements are parsed and planned once, not on every batch. The SQL texts are
+  // fixed strings in the modules, so the set of names stays small.
+  const names = new Map<string, string>();
+  const nameOf = (sql: string) => {
+    let name = names.get(sql);
+    if (!name) {
+      name = `q_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<Row>(sql: string, params?: readonly unknown[]) {
-      const result = await client.query(sql, params as unknown[] | undefined);
+      const result = await client.query({
+        name: nameOf(sql),
+        text: sql,
+        values: params as unknown[] | undefined,
+      });
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
     },
     async exec(sql: string) {

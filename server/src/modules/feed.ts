@@ -3,31 +3,26 @@ import type { PullChange, PullResponse, StoreInfo } from '../../../src/shared/sy
 import type { Program } from '../../../src/shared/program';
 
 /**
- * The pull feed: what a till needs to know, as the newest state of each thing, ordered by the
- * global server_seq. A store's feed holds its settings, its program and every customer who has had
- * an event there.
+ * The pull feed: what a till needs to know, as the newest state of each thing. A store's feed holds
+ * its settings, its program and every customer who has had an event there.
  *
- * Why a cursor never skips a change: every transaction that writes a store's feed first takes that
- * store's advisory lock and only then draws server_seq values, and holds the lock until it commits.
- * So for any one store, seq values become visible in increasing order, and a reader that has seen
- * seq N will never later find a committed change below N.
+ * Why a cursor never skips a change. Each change is stamped with its writer's transaction id (xid)
+ * and a server_seq, and pull orders by (xid, seq). A change only becomes visible when its
+ * transaction commits, which may be after later-numbered changes are visible: a plain server_seq
+ * cursor could step past it for ever. So pull returns only changes whose xid is below the
+ * snapshot's xmin (every transaction below it has finished, and every one from now on gets a
+ * higher xid): the visible prefix in (xid, seq) order is final. No lock is taken for this, so
+ * writers of different customers never wait for each other; a change shows up in pull as soon as
+ * the transactions that started before it have finished (milliseconds under load).
  */
 
-/** Takes the feed locks of these stores, in a fixed order so two writers never deadlock. */
-export async function lockStoreFeeds(tx: Queryable, storeIds: readonly string[]): Promise<void> {
-  if (storeIds.length === 0) return;
-  await tx.query(
-    `SELECT pg_advisory_xact_lock(hashtextextended('store-feed:' || s.id::text, 0))
-       FROM (SELECT DISTINCT id FROM unnest($1::uuid[]) AS u(id) ORDER BY id) AS s`,
-    [storeIds],
-  );
-}
+/** SQL for "this transaction's id" as a bigint, used to stamp feed rows. */
+export const CURRENT_XID = 'pg_current_xact_id()::text::bigint';
 
 /**
- * Locks the feeds of the own store and of every store these customers belong to, then moves the
- * customers to the head of those feeds (adding them to the own store's feed). Call it after the
- * customers' rows are locked, so no concurrent writer can add a membership meanwhile.
- * Returns each customer's new server_seq in the own store's feed.
+ * Moves customers to the head of the feed of the own store (adding them to it) and of every other
+ * store they belong to. Call it while holding the customers' balance rows, so no concurrent writer
+ * adds a membership meanwhile. Returns each customer's new server_seq in the own store's feed.
  */
 export async function touchCustomers(
   tx: Queryable,
@@ -36,20 +31,17 @@ export async function touchCustomers(
 ): Promise<Map<string, number>> {
   const seqs = new Map<string, number>();
   if (customerIds.length === 0) return seqs;
-  const { rows: stores } = await tx.query<{ store_id: string }>(
-    'SELECT DISTINCT store_id FROM store_customers WHERE customer_id = ANY($1::uuid[])',
-    [customerIds],
-  );
-  await lockStoreFeeds(tx, [ownStoreId, ...stores.map((row) => row.store_id)]);
   const { rows } = await tx.query<{ customer_id: string; feed_seq: number }>(
     `WITH others AS (
-       UPDATE store_customers SET feed_seq = nextval('server_seq')
+       UPDATE store_customers SET feed_xid = ${CURRENT_XID}, feed_seq = nextval('server_seq')
         WHERE customer_id = ANY($1::uuid[]) AND store_id <> $2
         RETURNING 1
      )
-     INSERT INTO store_customers (store_id, customer_id, feed_seq)
-     SELECT $2, c.id, nextval('server_seq') FROM (SELECT id FROM unnest($1::uuid[]) AS u(id) ORDER BY id) AS c
-     ON CONFLICT (store_id, customer_id) DO UPDATE SET feed_seq = EXCLUDED.feed_seq
+     INSERT INTO store_customers (store_id, customer_id, feed_xid, feed_seq)
+     SELECT $2, c.id, ${CURRENT_XID}, nextval('server_seq')
+       FROM (SELECT id FROM unnest($1::uuid[]) AS u(id) ORDER BY id) AS c
+     ON CONFLICT (store_id, customer_id)
+     DO UPDATE SET feed_xid = EXCLUDED.feed_xid, feed_seq = EXCLUDED.feed_seq
      RETURNING customer_id, feed_seq`,
     [customerIds, ownStoreId],
   );
@@ -60,27 +52,21 @@ export async function touchCustomers(
 /** Moves customers to the head of every feed they are in (after an erase), without adding any. */
 export async function touchCustomersEverywhere(tx: Queryable, customerIds: readonly string[]): Promise<void> {
   if (customerIds.length === 0) return;
-  const { rows: stores } = await tx.query<{ store_id: string }>(
-    'SELECT DISTINCT store_id FROM store_customers WHERE customer_id = ANY($1::uuid[])',
-    [customerIds],
-  );
-  await lockStoreFeeds(
-    tx,
-    stores.map((row) => row.store_id),
-  );
   await tx.query(
-    `UPDATE store_customers SET feed_seq = nextval('server_seq') WHERE customer_id = ANY($1::uuid[])`,
+    `UPDATE store_customers SET feed_xid = ${CURRENT_XID}, feed_seq = nextval('server_seq')
+      WHERE customer_id = ANY($1::uuid[])`,
     [customerIds],
   );
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cursors: "c1.<epoch>.<store>.<seq>". The epoch names the database's history (rotated after a
-// restore), the store ties the cursor to one store's feed; anything else is "unknown".
+// Cursors: "c2.<epoch>.<store>.<xid>.<seq>". The epoch names the database's history (rotated after
+// a restore), the store ties the cursor to one store's feed; anything else is "unknown".
 
 export interface Cursor {
   epoch: string;
   storeId: string;
+  xid: number;
   seq: number;
 }
 
@@ -89,15 +75,16 @@ const unhex = (text: string) =>
   `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
 
 export function encodeCursor(cursor: Cursor): string {
-  return `c1.${hex(cursor.epoch)}.${hex(cursor.storeId)}.${cursor.seq}`;
+  return `c2.${hex(cursor.epoch)}.${hex(cursor.storeId)}.${cursor.xid}.${cursor.seq}`;
 }
 
 export function decodeCursor(text: string): Cursor | undefined {
-  const match = /^c1\.([0-9a-f]{32})\.([0-9a-f]{32})\.(0|[1-9][0-9]{0,15})$/.exec(text);
+  const match = /^c2\.([0-9a-f]{32})\.([0-9a-f]{32})\.(0|[1-9][0-9]{0,15})\.(0|[1-9][0-9]{0,15})$/.exec(text);
   if (!match) return undefined;
-  const seq = Number(match[3]);
-  if (!Number.isSafeInteger(seq)) return undefined;
-  return { epoch: unhex(match[1] as string), storeId: unhex(match[2] as string), seq };
+  const xid = Number(match[3]);
+  const seq = Number(match[4]);
+  if (!Number.isSafeInteger(xid) || !Number.isSafeInteger(seq)) return undefined;
+  return { epoch: unhex(match[1] as string), storeId: unhex(match[2] as string), xid, seq };
 }
 
 export async function currentEpoch(db: Queryable): Promise<string> {
@@ -109,6 +96,7 @@ export async function currentEpoch(db: Queryable): Promise<string> {
 
 interface FeedRow {
   kind: 'customer' | 'store' | 'program';
+  xid: number;
   seq: number;
   customer_id: string | null;
   phone: string | null;
@@ -141,48 +129,50 @@ export async function pull(
   cursorText: string | undefined,
   limit: number,
 ): Promise<PullResponse> {
+  const reset: PullResponse = { changes: [], cursor: null, upToDate: false, resetRequired: true };
   const epoch = await currentEpoch(db);
-  let after = 0;
+  let after = { xid: 0, seq: 0 };
   if (cursorText !== undefined) {
     const cursor = decodeCursor(cursorText);
-    if (!cursor || cursor.epoch !== epoch || cursor.storeId !== storeId) {
-      return { changes: [], cursor: null, upToDate: false, resetRequired: true };
-    }
-    const { rows } = await db.query<{ last_value: number; is_called: boolean }>(
-      'SELECT last_value, is_called FROM server_seq',
+    if (!cursor || cursor.epoch !== epoch || cursor.storeId !== storeId) return reset;
+    const { rows } = await db.query<{ xmax: number; seq: number; called: boolean }>(
+      `SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xmax, last_value AS seq, is_called AS called
+         FROM server_seq`,
     );
-    const highest = rows[0]?.is_called ? rows[0].last_value : 0;
-    // A cursor from the future: this database has forgotten changes the till has seen.
-    if (cursor.seq > highest) return { changes: [], cursor: null, upToDate: false, resetRequired: true };
-    after = cursor.seq;
+    const now = rows[0];
+    // A cursor from the future: this database has forgotten changes the till has seen (restored
+    // from a backup, or another database answering at this address).
+    if (!now || cursor.xid >= now.xmax || cursor.seq > (now.called ? now.seq : 0)) return reset;
+    after = { xid: cursor.xid, seq: cursor.seq };
   }
 
-  // One statement, so the store, its program and its customers come from one snapshot: two
-  // queries could see different moments and a cursor could step over a change between them.
-  // One more row than asked, to know whether this page is the last.
+  // One statement: the store, its program and its customers come from one snapshot, and the
+  // horizon is that snapshot's xmin. One more row than asked, to know whether this page is last.
   const { rows } = await db.query<FeedRow>(
-    `SELECT * FROM (
-       SELECT 'customer' AS kind, sc.feed_seq AS seq, sc.customer_id, c.phone, c.first_name,
-              c.enrolled_at IS NOT NULL AS enrolled, b.points, NULL::jsonb AS data
-         FROM store_customers sc
+    `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
+     SELECT * FROM (
+       SELECT 'customer' AS kind, sc.feed_xid AS xid, sc.feed_seq AS seq, sc.customer_id, c.phone,
+              c.first_name, c.enrolled_at IS NOT NULL AS enrolled, b.points, NULL::jsonb AS data
+         FROM h, store_customers sc
          JOIN customers c ON c.id = sc.customer_id
          LEFT JOIN balances b ON b.customer_id = sc.customer_id
-        WHERE sc.store_id = $1 AND sc.feed_seq > $2
-        ORDER BY sc.feed_seq
-        LIMIT $3
+        WHERE sc.store_id = $1 AND (sc.feed_xid, sc.feed_seq) > ($2, $3) AND sc.feed_xid < h.horizon
+        ORDER BY sc.feed_xid, sc.feed_seq
+        LIMIT $4
      ) AS customers_page
      UNION ALL
-     SELECT 'store', s.settings_seq, NULL, NULL, NULL, NULL, NULL,
+     SELECT 'store', s.settings_xid, s.settings_seq, NULL, NULL, NULL, NULL, NULL,
             jsonb_build_object('id', s.id, 'name', s.name, 'country', s.country,
                                'currency', s.currency, 'time_zone', s.time_zone)
-       FROM stores s WHERE s.id = $1 AND s.settings_seq > $2
+       FROM h, stores s
+      WHERE s.id = $1 AND (s.settings_xid, s.settings_seq) > ($2, $3) AND s.settings_xid < h.horizon
      UNION ALL
-     SELECT 'program', s.program_seq, NULL, NULL, NULL, NULL, NULL, p.program
-       FROM stores s JOIN program_versions p ON p.store_id = s.id AND p.version = s.program_version
-      WHERE s.id = $1 AND s.program_seq > $2
-     ORDER BY seq
-     LIMIT $3`,
-    [storeId, after, limit + 1],
+     SELECT 'program', s.program_xid, s.program_seq, NULL, NULL, NULL, NULL, NULL, p.program
+       FROM h, stores s JOIN program_versions p ON p.store_id = s.id AND p.version = s.program_version
+      WHERE s.id = $1 AND (s.program_xid, s.program_seq) > ($2, $3) AND s.program_xid < h.horizon
+     ORDER BY xid, seq
+     LIMIT $4`,
+    [storeId, after.xid, after.seq, limit + 1],
   );
 
   const changes: PullChange[] = rows.map((row): PullChange => {
@@ -209,13 +199,12 @@ export async function pull(
     };
   });
   const page = changes.slice(0, limit);
-  const upToDate = changes.length <= limit;
-  const last = page[page.length - 1];
-  const seq = last ? last.serverSeq : after;
+  const last = rows[page.length - 1];
+  const position = last ? { xid: last.xid, seq: last.seq } : after;
   return {
     changes: page,
-    cursor: encodeCursor({ epoch, storeId, seq }),
-    upToDate,
+    cursor: encodeCursor({ epoch, storeId, ...position }),
+    upToDate: changes.length <= limit,
     resetRequired: false,
   };
 }

@@ -133,20 +133,13 @@ async function applyBatch(
 
   if (old.length > 0) await answerRetries(tx, device.id, old, results);
 
-  // Customers of the new events: created when unknown, and locked (in phone order, so two pushes
-  // never deadlock) until commit. Their balances and feed rows are then ours alone.
-  const customerByPhone = new Map<string, string>();
-  const freshPhones = [...new Set(fresh.flatMap((p) => (p.event.phone ? [p.event.phone] : [])))].sort();
-  if (freshPhones.length > 0) {
-    const { rows } = await tx.query<{ id: string; phone: string }>(
-      `INSERT INTO customers (phone)
-       SELECT phone FROM unnest($1::text[]) AS u(phone) ORDER BY phone
-       ON CONFLICT (phone) DO UPDATE SET last_event_at = now()
-       RETURNING id, phone`,
-      [freshPhones],
-    );
-    for (const customer of rows) customerByPhone.set(customer.phone, customer.id);
-  }
+  // Customers of the new events, created when unknown. Not locked here: the only lock on a
+  // customer is its balance row, taken late (just before commit), so pushes that share customers
+  // overlap for as short a time as possible.
+  const customerByPhone = await ensureCustomers(
+    tx,
+    fresh.flatMap((p) => (p.event.phone ? [p.event.phone] : [])),
+  );
 
   const accepted: Prepared[] = [];
   const rejected: { p: Prepared; reason: RejectionReason; customerId: string | null }[] = [];
@@ -365,6 +358,36 @@ async function answerRetries(
   }
 }
 
+async function ensureCustomers(tx: Queryable, phones: string[]): Promise<Map<string, string>> {
+  const byPhone = new Map<string, string>();
+  const wanted = [...new Set(phones)].sort();
+  if (wanted.length === 0) return byPhone;
+  const { rows } = await tx.query<{ id: string; phone: string }>(
+    `WITH wanted AS (SELECT phone FROM unnest($1::text[]) AS u(phone)),
+          added AS (
+            INSERT INTO customers (phone) SELECT phone FROM wanted ORDER BY phone
+            ON CONFLICT (phone) DO NOTHING
+            RETURNING id, phone)
+     SELECT id, phone FROM added
+     UNION ALL
+     SELECT c.id, c.phone FROM customers c JOIN wanted w ON w.phone = c.phone`,
+    [wanted],
+  );
+  for (const row of rows) byPhone.set(row.phone, row.id);
+  // A customer created by a concurrent push that committed while this statement waited is not in
+  // this statement's snapshot; a new statement sees it.
+  const missing = wanted.filter((phone) => !byPhone.has(phone));
+  if (missing.length > 0) {
+    const again = await tx.query<{ id: string; phone: string }>(
+      'SELECT id, phone FROM customers WHERE phone = ANY($1::text[])',
+      [missing],
+    );
+    for (const row of again.rows) byPhone.set(row.phone, row.id);
+    if (again.rows.length !== missing.length) throw new Error('customers vanished while being created');
+  }
+  return byPhone;
+}
+
 async function insertEvents(
   tx: Queryable,
   deviceId: string,
@@ -580,6 +603,22 @@ async function applyProfiles(
      WHERE c.id = x.id`,
     [JSON.stringify([...profiles.values()])],
   );
+}
+
+// A store's currency never changes (no API changes it), so a process may keep it.
+const currencies = new Map<string, string>();
+async function storeCurrency(tx: Queryable, storeId: string): Promise<string | undefined> {
+  const known = currencies.get(storeId);
+  if (known) return known;
+  const { rows } = await tx.query<{ currency: string }>('SELECT currency FROM stores WHERE id = $1', [
+    storeId,
+  ]);
+  const currency = rows[0]?.currency;
+  if (currency) {
+    if (currencies.size > 100_000) currencies.clear();
+    currencies.set(storeId, currency);
+  }
+  return currency;
 }
 
 /**

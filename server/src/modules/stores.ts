@@ -4,7 +4,7 @@ import { DEFAULT_PROGRAM, type Program } from '../../../src/shared/program';
 import type { StoreInfo } from '../../../src/shared/sync';
 import { HttpError } from '../http/errors';
 import { newEnrollmentCode, normalizeEnrollmentCode, sha256 } from '../http/tokens';
-import { lockStoreFeeds, storeInfo } from './feed';
+import { CURRENT_XID, storeInfo } from './feed';
 
 /** Owns the stores, program_versions and enrollment_codes tables. */
 
@@ -44,10 +44,11 @@ export async function createStore(
   const program = input.program ?? DEFAULT_PROGRAM;
   const id = randomUUID();
   return db.transaction(async (tx) => {
-    await lockStoreFeeds(tx, [id]);
     const { rows } = await tx.query<StoreRow>(
-      `INSERT INTO stores (id, name, country, currency, time_zone, program_version, settings_seq, program_seq)
-       VALUES ($1, $2, $3, $4, $5, $6, nextval('server_seq'), nextval('server_seq'))
+      `INSERT INTO stores (id, name, country, currency, time_zone, program_version,
+                           settings_xid, settings_seq, program_xid, program_seq)
+       VALUES ($1, $2, $3, $4, $5, $6,
+               ${CURRENT_XID}, nextval('server_seq'), ${CURRENT_XID}, nextval('server_seq'))
        RETURNING id, name, country, currency, time_zone, program_version, created_at`,
       [id, input.name, input.country, input.currency, input.timeZone, program.version],
     );
@@ -84,7 +85,6 @@ export async function requireStore(db: Queryable, storeId: string): Promise<Stor
 /** Publishes a new program version to a store's tills. Versions only go up. */
 export async function setProgram(db: Database, storeId: string, program: Program): Promise<StoreRecord> {
   return db.transaction(async (tx) => {
-    await lockStoreFeeds(tx, [storeId]);
     const { rows } = await tx.query<{ program_version: number }>(
       'SELECT program_version FROM stores WHERE id = $1 FOR UPDATE',
       [storeId],
@@ -105,7 +105,8 @@ export async function setProgram(db: Database, storeId: string, program: Program
       JSON.stringify(program),
     ]);
     const updated = await tx.query<StoreRow>(
-      `UPDATE stores SET program_version = $2, program_seq = nextval('server_seq') WHERE id = $1
+      `UPDATE stores SET program_version = $2, program_xid = ${CURRENT_XID}, program_seq = nextval('server_seq')
+        WHERE id = $1
        RETURNING id, name, country, currency, time_zone, program_version, created_at`,
       [storeId, program.version],
     );

@@ -1,0 +1,422 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { canonicalJson, pointsDelta, type LedgerEvent } from '../../src/shared/events';
+import type { PushResponse, RegisterResponse } from '../../src/shared/sync';
+import { freePort, startThrowawayPostgres } from '../tests/support/postgres';
+
+/**
+ * `npm run bench:server [-- --json] [--tills 50] [--batches 6] [--processes 1] [--time-limit 180]`
+ *
+ * Loopback only, bounded in count and time. Starts PostgreSQL (DATABASE_URL, or a private
+ * throwaway cluster with PostgreSQL's default durability), starts the server as its own process(es)
+ * as `npm run server` would, enrols N tills (two per store), and has every till push its
+ * 500-event batches one after the other, all tills at once. Then, in the same run and the same
+ * database, the raw baseline: the very same rows inserted with multi-row
+ * INSERT … ON CONFLICT DO NOTHING (500 rows a statement, same concurrency) into a table of the
+ * same definition as the ledger. Reports events/s, push latency percentiles and
+ * server_ingest_ratio = HTTP push events/s ÷ raw insert rows/s.
+ */
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    tills: { type: 'string', default: '50' },
+    batches: { type: 'string', default: '6' },
+    'batch-size': { type: 'string', default: '500' },
+    processes: { type: 'string', default: '1' },
+    'time-limit': { type: 'string', default: '180' },
+  },
+});
+const TILLS = Number(args.tills);
+const BATCHES = Number(args.batches);
+const BATCH_SIZE = Number(args['batch-size']);
+const PROCESSES = Number(args.processes);
+const TIME_LIMIT_MS = Number(args['time-limit']) * 1000;
+const ADMIN_TOKEN = randomBytes(24).toString('base64url');
+const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+const log = (message: string) => {
+  if (!args.json) console.log(message);
+  else console.error(message);
+};
+
+if (![TILLS, BATCHES, BATCH_SIZE, PROCESSES].every((n) => Number.isInteger(n) && n > 0) || BATCH_SIZE > 500) {
+  console.error('tills, batches, processes must be positive integers; batch-size at most 500');
+  process.exit(2);
+}
+if (TILLS * BATCHES * BATCH_SIZE > 2_000_000) {
+  console.error('Refusing to push more than 2,000,000 events in one run.');
+  process.exit(2);
+}
+
+function uuidv7(time: number): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(time, 0, 6);
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x70;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const AREA_CODES = ['415', '212', '312', '617', '206', '303', '512', '702'];
+/**
+ * A store's customers: 1,000 of its own; one check-in in ten is a customer of the next store along
+ * (people shop at two stores near them), so balances and feeds are shared between stores.
+ */
+function customerPhone(store: number, i: number): string {
+  const home = i % 10 === 0 ? store + 1 : store;
+  const n = home * 1000 + (i % 1000);
+  return `+1${AREA_CODES[Math.floor(n / 10_000) % AREA_CODES.length]}555${String(n % 10_000).padStart(4, '0')}`;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startServer(databaseUrl: string): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(TSX, ['src/index.ts'], {
+    cwd: SERVER_DIR,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_IP: '10000000',
+      RATE_LIMIT_PER_TOKEN: '10000000',
+      RATE_LIMIT_REGISTER_PER_IP: '10000000',
+      PG_POOL_SIZE: String(Math.min(60, TILLS + 5)),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).status === 200) return { url, child };
+    } catch {
+      // not yet listening
+    }
+    if (Date.now() > deadline) throw new Error('server did not start within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function json<T>(url: string, method: string, token: string | undefined, body?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+interface Till {
+  device: RegisterResponse;
+  store: number;
+  /** Pre-serialised push bodies, in order: the client does no JSON work while timed. */
+  bodies: string[];
+  events: LedgerEvent[];
+}
+
+function makeEvents(till: Omit<Till, 'bodies' | 'events'>, fromSeq: number, count: number): LedgerEvent[] {
+  const now = Date.now();
+  const events: LedgerEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const seq = fromSeq + i;
+    const phone = customerPhone(till.store, (seq * 7919 + till.store) % 1000);
+    const envelope = {
+      id: uuidv7(now),
+      deviceId: till.device.deviceId,
+      seq,
+      occurredAt: new Date(now).toISOString(),
+      businessDay: '2026-11-23',
+      ruleVersion: 0,
+    };
+    if (seq % 50 === 0) {
+      events.push({
+        ...envelope,
+        type: 'points.redeemed',
+        phone,
+        payload: { rewardId: 'reward-100', rewardName: 'Reward at 100 points', points: 100, receiptId: null },
+      });
+    } else if (seq % 25 === 1) {
+      events.push({
+        ...envelope,
+        type: 'customer.enrolled',
+        phone,
+        payload: { consent: { terms: true, termsVersion: '1', sms: seq % 2 === 0 }, firstName: 'Sam' },
+      });
+    } else {
+      const amount = 500 + ((seq * 37) % 9000);
+      events.push({
+        ...envelope,
+        type: 'points.earned',
+        phone,
+        payload: {
+          receiptId: `${till.device.deviceId.slice(0, 8)}-${seq}`,
+          total: { amount, currency: 'USD' },
+          points: Math.floor(amount / 100),
+        },
+      });
+    }
+  }
+  return events;
+}
+
+function pushBody(till: Omit<Till, 'bodies' | 'events'>, events: LedgerEvent[]): string {
+  return JSON.stringify({
+    storeId: till.device.storeId,
+    deviceId: till.device.deviceId,
+    sentAt: new Date().toISOString(),
+    events,
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let stopPostgres: (() => void) | undefined;
+  let baseUrl = process.env.DATABASE_URL?.trim();
+  let pgDescription = 'PostgreSQL from DATABASE_URL';
+  if (!baseUrl) {
+    const throwaway = await startThrowawayPostgres({ durable: true });
+    stopPostgres = () => throwaway.stop();
+    baseUrl = throwaway.url;
+    pgDescription = `${throwaway.version} (throwaway cluster, default durability: fsync on, synchronous_commit on)`;
+  }
+  const dbName = `bench_${randomBytes(4).toString('hex')}`;
+  const adminClient = new pg.Client({ connectionString: baseUrl });
+  await adminClient.connect();
+  await adminClient.query(`CREATE DATABASE ${dbName}`);
+  await adminClient.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+  const servers: Server[] = [];
+  const cleanup = async () => {
+    for (const server of servers) server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    try {
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await client.end();
+    } catch {
+      // the throwaway cluster is deleted anyway
+    }
+    stopPostgres?.();
+  };
+  const watchdog = setTimeout(() => {
+    console.error(`Benchmark exceeded its time limit of ${TIME_LIMIT_MS / 1000} s; stopping.`);
+    void cleanup().finally(() => process.exit(3));
+  }, TIME_LIMIT_MS);
+  watchdog.unref();
+
+  try {
+    log(`PostgreSQL: ${pgDescription}`);
+    // Start one process first so the migrations run once, then the others.
+    servers.push(await startServer(databaseUrl));
+    for (let i = 1; i < PROCESSES; i++) servers.push(await startServer(databaseUrl));
+    const api = servers[0]?.url as string;
+    log(`Server: ${PROCESSES} process(es) on loopback; ${cpus().length} CPU(s)`);
+
+    // Enrol the tills: two per store.
+    const tills: Till[] = [];
+    const storeIds: string[] = [];
+    for (let t = 0; t < TILLS; t++) {
+      const store = Math.floor(t / 2);
+      if (!storeIds[store]) {
+        const created = await json<{ storeId: string }>(`${api}/v1/admin/stores`, 'POST', ADMIN_TOKEN, {
+          name: `Store ${store}`,
+          country: 'US',
+          currency: 'USD',
+          timeZone: 'America/New_York',
+        });
+        storeIds[store] = created.storeId;
+      }
+      const { code } = await json<{ code: string }>(
+        `${api}/v1/admin/stores/${storeIds[store]}/enrollment-codes`,
+        'POST',
+        ADMIN_TOKEN,
+        {},
+      );
+      const device = await json<RegisterResponse>(`${api}/v1/devices/register`, 'POST', undefined, {
+        enrollmentCode: code,
+        name: `Till ${t}`,
+      });
+      tills.push({ device, store, bodies: [], events: [] });
+    }
+
+    // Warm-up (not timed): one small batch per till, so connections and caches are warm.
+    const WARM = 10;
+    await Promise.all(
+      tills.map(async (till, i) => {
+        const events = makeEvents(till, 1, WARM);
+        const server = servers[i % servers.length] as Server;
+        await json<PushResponse>(
+          `${server.url}/v1/sync/push`,
+          'POST',
+          till.device.token,
+          JSON.parse(pushBody(till, events)),
+        );
+      }),
+    );
+    for (const till of tills) {
+      for (let b = 0; b < BATCHES; b++) {
+        const events = makeEvents(till, WARM + 1 + b * BATCH_SIZE, BATCH_SIZE);
+        till.events.push(...events);
+        till.bodies.push(pushBody(till, events));
+      }
+    }
+    const totalEvents = TILLS * BATCHES * BATCH_SIZE;
+    log(
+      `Pushing ${totalEvents.toLocaleString('en')} events: ${TILLS} tills × ${BATCHES} batches × ${BATCH_SIZE}`,
+    );
+
+    // Timed: every till pushes its batches one after another, all tills at once.
+    const latencies: number[] = [];
+    let failures = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      tills.map(async (till, i) => {
+        const server = servers[i % servers.length] as Server;
+        for (const body of till.bodies) {
+          const start = performance.now();
+          const res = await fetch(`${server.url}/v1/sync/push`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${till.device.token}`, 'content-type': 'application/json' },
+            body,
+          });
+          const reply = (await res.json()) as PushResponse;
+          latencies.push(performance.now() - start);
+          if (res.status !== 200 || reply.results.some((r) => r.status !== 'accepted')) failures++;
+        }
+      }),
+    );
+    const httpSeconds = (performance.now() - t0) / 1000;
+    const httpRate = totalEvents / httpSeconds;
+    latencies.sort((a, b) => a - b);
+
+    // Check: the server stored exactly what was pushed.
+    const db = new pg.Pool({ connectionString: databaseUrl, max: TILLS });
+    const stored = await db.query<{ n: string }>('SELECT count(*) AS n FROM ledger_events');
+    const storedCount = Number(stored.rows[0]?.n);
+
+    // Raw baseline: the same rows, same concurrency, straight into a table shaped like the ledger.
+    await db.query('CREATE TABLE bench_raw (LIKE ledger_events INCLUDING ALL)');
+    const deviceRows = new Map<string, { store: string }>(
+      tills.map((t) => [t.device.deviceId, { store: t.device.storeId }]),
+    );
+    const customers = await db.query<{ id: string; phone: string }>('SELECT id, phone FROM customers');
+    const customerId = new Map(customers.rows.map((r) => [r.phone, r.id]));
+    const COLUMNS = 13;
+    const statements = tills.map((till) => {
+      const chunks: unknown[][] = [];
+      for (let b = 0; b < BATCHES; b++) {
+        const params: unknown[] = [];
+        for (const e of till.events.slice(b * BATCH_SIZE, (b + 1) * BATCH_SIZE)) {
+          const receipt = e.type === 'points.earned' ? e.payload.receiptId : null;
+          params.push(
+            e.id,
+            e.deviceId,
+            e.seq,
+            deviceRows.get(e.deviceId)?.store,
+            e.phone ? customerId.get(e.phone) : null,
+            e.type,
+            pointsDelta(e),
+            receipt,
+            e.ruleVersion,
+            e.occurredAt,
+            e.businessDay,
+            JSON.stringify(e),
+            createHash('sha256').update(canonicalJson(e)).digest(),
+          );
+        }
+        chunks.push(params);
+      }
+      return chunks;
+    });
+    const placeholders = (rows: number) =>
+      Array.from(
+        { length: rows },
+        (_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(',')})`,
+      ).join(',');
+    const sql = `INSERT INTO bench_raw (id, device_id, seq, store_id, customer_id, type, points, receipt_id, rule_version,
+                   occurred_at, business_day, body, body_hash) VALUES ${placeholders(BATCH_SIZE)} ON CONFLICT DO NOTHING`;
+    await db.query('SELECT 1'); // warm the pool
+    const r0 = performance.now();
+    await Promise.all(
+      statements.map(async (chunks) => {
+        for (const params of chunks) await db.query(sql, params);
+      }),
+    );
+    const rawSeconds = (performance.now() - r0) / 1000;
+    const rawCount = Number(
+      (await db.query<{ n: string }>('SELECT count(*) AS n FROM bench_raw')).rows[0]?.n,
+    );
+    const rawRate = rawCount / rawSeconds;
+    await db.end();
+
+    const ratio = httpRate / rawRate;
+    const results = {
+      tills: TILLS,
+      batch_size: BATCH_SIZE,
+      batches_per_till: BATCHES,
+      server_processes: PROCESSES,
+      events: totalEvents,
+      stored_events: storedCount - TILLS * WARM,
+      push_failures: failures,
+      push_events_per_s: Math.round(httpRate),
+      raw_insert_rows_per_s: Math.round(rawRate),
+      server_ingest_ratio: Number(ratio.toFixed(3)),
+      push_p50_ms: Number(percentile(latencies, 50).toFixed(1)),
+      push_p95_ms: Number(percentile(latencies, 95).toFixed(1)),
+      push_p99_ms: Number(percentile(latencies, 99).toFixed(1)),
+      push_max_ms: Number((latencies[latencies.length - 1] ?? 0).toFixed(1)),
+      wall_s: Number(((Date.now() - started) / 1000).toFixed(1)),
+    };
+    if (args.json) {
+      for (const [metric, value] of Object.entries(results)) console.log(JSON.stringify({ metric, value }));
+    } else {
+      console.log(
+        `\nHTTP push: ${results.push_events_per_s.toLocaleString('en')} events/s (${httpSeconds.toFixed(2)} s)`,
+      );
+      console.log(
+        `Raw INSERT … ON CONFLICT DO NOTHING: ${results.raw_insert_rows_per_s.toLocaleString('en')} rows/s (${rawSeconds.toFixed(2)} s)`,
+      );
+      console.log(`server_ingest_ratio: ${results.server_ingest_ratio}   (target ≥ 0.5)`);
+      console.log(
+        `push latency ms: p50 ${results.push_p50_ms}, p95 ${results.push_p95_ms}, p99 ${results.push_p99_ms} (target ≤ 250), max ${results.push_max_ms}`,
+      );
+      console.log(
+        `stored ${results.stored_events} of ${totalEvents} timed events; failed pushes: ${failures}`,
+      );
+    }
+    if (failures > 0 || results.stored_events !== totalEvents) process.exitCode = 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
