@@ -642,10 +642,7 @@ async function checkRules(
     storeId,
     relevant.map((p) => p.event.ruleVersion),
   );
-  const { rows } = await tx.query<{ currency: string }>('SELECT currency FROM stores WHERE id = $1', [
-    storeId,
-  ]);
-  const currency = rows[0]?.currency;
+  const currency = await storeCurrency(tx, storeId);
   const flags: NewFlag[] = [];
   const flag = (p: Prepared, detail: Record<string, unknown>) =>
     flags.push({
