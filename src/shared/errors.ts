@@ -15,6 +15,7 @@ export const errorCodes = {
   already_checked_in: 'This receipt has already earned points.',
   unknown_reward: 'There is no such reward.',
   insufficient_points: 'There are not enough points for this reward.',
+  reward_not_available: 'This reward cannot be redeemed now.',
   unknown_receipt: 'There is no check-in for this receipt.',
   refund_exceeds_sale: 'The refund is larger than what is left to refund on this receipt.',
   newer_database: 'This ledger was written by a newer version of the kiosk.',

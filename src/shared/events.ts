@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DeviceIdSchema, ReceiptIdSchema, StaffIdSchema, UuidV7Schema, shortText } from './ids';
 import { MoneySchema } from './money';
 import { E164Schema } from './phone';
+import { SaleLineSchema } from './sale';
 import { BusinessDaySchema, InstantSchema } from './time';
 
 /**
@@ -49,6 +50,15 @@ const payloads = {
     /** The sale total the points were computed from; null for a visit with no sale. */
     total: MoneySchema.nullable(),
     points: Points,
+    // What else the rules engine computed with, so the server can recompute the points exactly
+    // with the event's program version. Absent when the sale had none.
+    tax: MoneySchema.optional(),
+    tip: MoneySchema.optional(),
+    lines: z.array(SaleLineSchema).max(500).optional(),
+    /** The tier the customer held on this till when they earned (null: none). */
+    tierId: z.string().max(64).nullable().optional(),
+    /** The day these points expire, fixed when they were earned (absent or null: never). */
+    expiresOn: BusinessDaySchema.nullable().optional(),
   }),
   'points.redeemed': z.strictObject({
     rewardId: shortText('Reward id', 64),
@@ -60,7 +70,20 @@ const payloads = {
     receiptId: ReceiptIdSchema,
     /** The amount refunded by this refund (not the running total). */
     refund: MoneySchema,
+    /** Earned points taken back. */
     points: Points,
+    /** Points the customer had spent on a reward for this receipt, given back. */
+    restoredPoints: Points.optional(),
+    /** For a line-by-line refund: which sale lines, and how many units of each. */
+    lines: z
+      .array(
+        z.strictObject({
+          line: z.number().int().min(0).max(499),
+          quantity: z.number().int().min(1).max(10_000),
+        }),
+      )
+      .max(500)
+      .optional(),
   }),
   'points.adjusted': z.strictObject({
     points: z
@@ -130,8 +153,10 @@ export function pointsDelta(event: Pick<LedgerEvent, 'type' | 'payload'>): numbe
       return (event.payload as EventPayload<'points.earned'>).points;
     case 'points.redeemed':
       return -(event.payload as EventPayload<'points.redeemed'>).points;
-    case 'points.reversed':
-      return -(event.payload as EventPayload<'points.reversed'>).points;
+    case 'points.reversed': {
+      const payload = event.payload as EventPayload<'points.reversed'>;
+      return (payload.restoredPoints ?? 0) - payload.points;
+    }
     case 'points.adjusted':
       return (event.payload as EventPayload<'points.adjusted'>).points;
     case 'customer.enrolled':

@@ -77,7 +77,7 @@ export function findLedgerProblems(db: Db): string[] {
       `SELECT r.receipt_id AS receiptId, r.points_earned AS earned, r.points_reversed AS reversed,
               r.refunded_amount AS refunded,
               (SELECT e.points_delta FROM ledger_events e WHERE e.id = r.earned_event_id) AS earnedEvent,
-              (SELECT coalesce(-sum(e.points_delta), 0) FROM ledger_events e
+              (SELECT coalesce(sum(json_extract(e.body, '$.payload.points')), 0) FROM ledger_events e
                 WHERE e.type = 'points.reversed' AND json_extract(e.body, '$.payload.receiptId') = r.receipt_id) AS reversedEvents,
               (SELECT coalesce(sum(json_extract(e.body, '$.payload.refund.amount')), 0) FROM ledger_events e
                 WHERE e.type = 'points.reversed' AND json_extract(e.body, '$.payload.receiptId') = r.receipt_id) AS refundedEvents

@@ -19,21 +19,31 @@ import {
   type LedgerEvent,
 } from '../../shared/events';
 import { ReceiptIdSchema, StaffIdSchema, shortText } from '../../shared/ids';
-import { MoneySchema, type Money } from '../../shared/money';
+import { formatMoney, MoneySchema, type Money } from '../../shared/money';
 import {
-  earnPoints,
-  pointsToReverse,
   progressToNextReward,
   ProgramSchema,
   RewardIdSchema,
-  type EarnLine,
   type Program,
   type Reward,
   type RewardProgress,
 } from '../../shared/program';
+import {
+  evaluateCheckIn,
+  limitPeriodStart,
+  NO_REFUND_YET,
+  redemptionDecision,
+  refundReceipt,
+  type EarnedLine,
+  type EarnedReceipt,
+  type RefundProgress,
+  type RefundRequest,
+} from '../../shared/rules';
 import { SaleSchema } from '../../shared/sale';
 import { StoreSettingsSchema, type StoreSettings } from '../../shared/store';
-import { BusinessDaySchema } from '../../shared/time';
+import { sectionsOf } from '../../shared/rules/schema';
+import { BusinessDaySchema, businessDayOf } from '../../shared/time';
+import { createCustomerState } from './customer-state';
 
 export interface LedgerDeps {
   db: Db;
@@ -61,9 +71,17 @@ export type CheckInResult =
       eventId: string;
       receiptId: string | null;
       pointsEarned: number;
-      lines: EarnLine[];
+      /** Why, line by line: a short label for the customer, the full detail for the cashier. */
+      lines: EarnedLine[];
+      /** The tier the customer holds after this check-in, and whether it just went up. */
+      tier: { id: string; name: string } | null;
+      tierChanged: boolean;
+      /** When these points expire (null: never). */
+      expiresOn: string | null;
       balance: BalanceView;
     }
+  /** Too soon after the last check-in, or too many today; nothing was written. */
+  | { status: 'not_allowed'; reason: 'cooldown' | 'daily_limit'; message: string; retryAt: string }
   /** The receipt had already earned; nothing was written. No balance: it may be someone else's. */
   | { status: 'already_checked_in'; receiptId: string };
 
@@ -79,6 +97,8 @@ export interface RefundResult {
   receiptId: string;
   refunded: Money;
   pointsReversed: number;
+  /** Points spent on rewards for this receipt, given back by this refund. */
+  pointsRestored: number;
   /** What is left of the sale that can still be refunded, in minor units. */
   refundableLeft: number;
   balance: BalanceView;
@@ -117,7 +137,57 @@ interface ReceiptRow {
   points_earned: number;
   refunded_amount: number;
   points_reversed: number;
+  /** JSON of the engine's EarnedReceipt; null for receipts from schema version 1. */
+  earned: string | null;
+  /** JSON of the engine's RefundProgress; null before the first refund under version 2. */
+  refund_progress: string | null;
 }
+
+/** What a version-1 receipt earned: its total alone, with no line breakdown. */
+function earnedOf(receipt: ReceiptRow): EarnedReceipt {
+  if (receipt.earned) return JSON.parse(receipt.earned) as EarnedReceipt;
+  return {
+    total: receipt.total_amount,
+    points: receipt.points_earned,
+    receiptPoints: receipt.points_earned,
+    lines: [],
+  };
+}
+
+function refundProgressOf(receipt: ReceiptRow): RefundProgress {
+  if (receipt.refund_progress) return JSON.parse(receipt.refund_progress) as RefundProgress;
+  return {
+    ...NO_REFUND_YET,
+    refundedAmount: receipt.refunded_amount,
+    pointsTakenBack: receipt.points_reversed,
+  };
+}
+
+/** "Refund the rest": by amount, or every unit still unrefunded when the receipt went line by line. */
+function restOf(earned: EarnedReceipt, progress: RefundProgress): RefundRequest {
+  if (!progress.refundedQuantities.some((quantity) => quantity > 0)) {
+    return { kind: 'amount', amount: earned.total - progress.refundedAmount };
+  }
+  const lines = earned.lines
+    .map((line, index) => ({
+      line: index,
+      quantity: line.quantity - (progress.refundedQuantities[index] ?? 0),
+    }))
+    .filter((line) => line.quantity > 0);
+  return { kind: 'lines', lines };
+}
+
+const RefundLinesSchema = z.strictObject({
+  lines: z
+    .array(
+      z.strictObject({
+        line: z.number().int().min(0).max(499),
+        quantity: z.number().int().min(1).max(10_000),
+      }),
+    )
+    .min(1, { message: 'Name at least one line to refund.' })
+    .max(500),
+});
 
 const AdjustmentSchema = z.strictObject({
   points: z
@@ -147,6 +217,7 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
   let till: TillState = loadTillState(db);
 
   const writeEvent = createEventWriter(db, newId);
+  const customerState = createCustomerState(db);
   const statements = {
     customer: db.prepare('SELECT phone, first_name FROM customers WHERE phone = ?'),
     insertCustomer: db.prepare(
@@ -155,16 +226,24 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     updateConsent: db.prepare('UPDATE customers SET sms_consent = ?, terms_version = ? WHERE phone = ?'),
     balance: db.prepare('SELECT unsynced_points, confirmed_points FROM balances WHERE phone = ?'),
     receipt: db.prepare(
-      `SELECT receipt_id, phone, total_amount, currency, points_earned, refunded_amount, points_reversed
+      `SELECT receipt_id, phone, total_amount, currency, points_earned, refunded_amount, points_reversed,
+              earned, refund_progress
          FROM receipts WHERE receipt_id = ?`,
     ),
     insertReceipt: db.prepare(
-      `INSERT INTO receipts (receipt_id, phone, total_amount, currency, points_earned, earned_event_id, checked_in_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO receipts (receipt_id, phone, total_amount, currency, points_earned, earned_event_id, checked_in_at, earned)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     recordRefund: db.prepare(
-      `UPDATE receipts SET refunded_amount = refunded_amount + ?, points_reversed = points_reversed + ?
+      `UPDATE receipts SET refunded_amount = refunded_amount + ?, points_reversed = points_reversed + ?,
+                           refund_progress = ?
         WHERE receipt_id = ?`,
+    ),
+    redemptionsOnReceipt: db.prepare(
+      'SELECT reward_id AS rewardId, points, sale_line AS saleLine FROM receipt_redemptions WHERE receipt_id = ?',
+    ),
+    recordRedemptionOnReceipt: db.prepare(
+      'INSERT INTO receipt_redemptions (event_id, receipt_id, reward_id, points, sale_line) VALUES (?, ?, ?, ?, ?)',
     ),
     history: db.prepare(
       'SELECT body FROM ledger_events WHERE phone = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
@@ -272,7 +351,14 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
         return { status: 'already_checked_in', receiptId: sale.receiptId };
       }
       const now = clock();
-      const earning = earnPoints(till.program, sale?.total ?? null);
+      const { program, store } = till;
+      const standing = customerState.forCheckIn(program, phone, now, businessDayOf(now, store.timeZone));
+      const evaluation = evaluateCheckIn(program, standing, sale, { at: now, timeZone: store.timeZone });
+      if (!('earning' in evaluation)) {
+        const { reason, message, retryAt } = evaluation.decision;
+        return { status: 'not_allowed', reason, message, retryAt: retryAt.toISOString() };
+      }
+      const { earning, lot, tierAfter } = evaluation;
       const { event, balance } = write(
         {
           type: 'points.earned',
@@ -281,6 +367,13 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
             receiptId: sale?.receiptId ?? null,
             total: sale?.total ?? null,
             points: earning.points,
+            ...(sale?.tax ? { tax: sale.tax } : {}),
+            ...(sale?.tip ? { tip: sale.tip } : {}),
+            ...(sale?.lines?.length ? { lines: sale.lines } : {}),
+            ...(standing.tierId !== null || earning.tier
+              ? { tierId: earning.tier?.id ?? standing.tierId }
+              : {}),
+            ...(lot.expiresOn ? { expiresOn: lot.expiresOn } : {}),
           },
         },
         now,
@@ -294,7 +387,12 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
           earning.points,
           event.id,
           now.toISOString(),
+          JSON.stringify(earning.receipt),
         );
+      }
+      const tierNow = tierAfter.tier ? { id: tierAfter.tier.id, name: tierAfter.tier.name } : null;
+      if ((tierNow?.id ?? null) !== standing.tierId && sectionsOf(program).tiers.levels.length > 0) {
+        customerState.saveTier(phone, tierNow?.id ?? null);
       }
       return {
         status: 'checked_in',
@@ -302,6 +400,9 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
         receiptId: sale?.receiptId ?? null,
         pointsEarned: earning.points,
         lines: earning.lines,
+        tier: tierNow,
+        tierChanged: evaluation.tierChanged,
+        expiresOn: lot.expiresOn,
         balance: balanceOf(customer, balance ?? undefined),
       };
     });
@@ -321,11 +422,30 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     return atomically(() => {
       const customer = requireCustomer(phone);
       const before = balanceOf(customer);
-      // The policy floor is zero: a redemption never spends points the customer does not have.
-      if (before.provisional < reward.pointsCost) {
+      const now = clock();
+      const { program, store } = till;
+      const standing = customerState.forCheckIn(program, phone, now, businessDayOf(now, store.timeZone));
+      const decision = redemptionDecision(program, reward, {
+        ...standing,
+        provisionalBalance: before.provisional,
+        redeemedInPeriod: reward.limit
+          ? customerState.redemptionsSince(
+              phone,
+              reward.id,
+              limitPeriodStart(reward.limit, now, store.timeZone),
+            )
+          : 0,
+        // The sync engine will say when the till is offline; until then the till is its own
+        // source of truth and the policy floor is zero: never spend points the customer lacks.
+        offline: false,
+        redeemedOfflineSinceSync: 0,
+      });
+      if (!decision.allowed) {
         throw new KioskError(
-          'insufficient_points',
-          `${reward.name} costs ${reward.pointsCost} points; the balance is ${before.provisional}.`,
+          decision.reason === 'insufficient_points' ? 'insufficient_points' : 'reward_not_available',
+          decision.reason === 'insufficient_points'
+            ? `${reward.name} costs ${reward.pointsCost} points; the balance is ${before.provisional}.`
+            : decision.message,
           'rewardId',
         );
       }
@@ -335,8 +455,10 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
           phone,
           payload: { rewardId: reward.id, rewardName: reward.name, points: reward.pointsCost, receiptId },
         },
-        clock(),
+        now,
       );
+      if (receiptId)
+        statements.recordRedemptionOnReceipt.run(event.id, receiptId, reward.id, reward.pointsCost, null);
       return {
         eventId: event.id,
         reward,
@@ -346,53 +468,85 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     });
   }
 
-  function refund(receiptIdInput: unknown, amountInput?: unknown): RefundResult {
+  /**
+   * Refunds part or all of a checked-in receipt: by amount (a share of its total; the rest when no
+   * amount is given) or line by line ({ lines: [{ line, quantity }] }). Takes back what the receipt
+   * earned in proportion and gives back points spent on rewards for it, in one points.reversed event.
+   */
+  function refund(receiptIdInput: unknown, requestInput?: unknown): RefundResult {
     const receiptId = parseInput(ReceiptIdSchema, receiptIdInput, 'receiptId');
+    const byLines =
+      requestInput !== null && typeof requestInput === 'object' && 'lines' in requestInput
+        ? parseInput(RefundLinesSchema, requestInput, 'refund')
+        : null;
     const amount =
-      amountInput === undefined || amountInput === null
+      byLines || requestInput === undefined || requestInput === null
         ? null
-        : parseInput(MoneySchema, amountInput, 'amount');
+        : parseInput(MoneySchema, requestInput, 'amount');
     if (amount) requireStoreCurrency(amount, 'amount', 'The refund');
+    if (amount?.amount === 0)
+      throw new KioskError('invalid_amount', 'A refund must be more than zero.', 'amount');
     return atomically((): RefundResult => {
       const receipt = statements.receipt.get(receiptId) as ReceiptRow | undefined;
-      if (!receipt)
+      if (!receipt) {
         throw new KioskError(
           'unknown_receipt',
           `Receipt "${receiptId}" was not checked in here.`,
           'receiptId',
         );
-      const left = receipt.total_amount - receipt.refunded_amount;
-      const refundAmount = amount?.amount ?? left;
-      if (refundAmount === 0 || refundAmount > left) {
+      }
+      const progress = refundProgressOf(receipt);
+      const left = receipt.total_amount - progress.refundedAmount;
+      if (amount && amount.amount > left) {
         throw new KioskError(
-          refundAmount === 0 && amount ? 'invalid_amount' : 'refund_exceeds_sale',
-          refundAmount === 0 && amount
-            ? 'A refund must be more than zero.'
-            : `${left} of ${receipt.total_amount} minor units can still be refunded.`,
+          'refund_exceeds_sale',
+          `${formatMoney({ amount: left, currency: receipt.currency })} of ${formatMoney({ amount: receipt.total_amount, currency: receipt.currency })} can still be refunded.`,
           'amount',
         );
       }
-      const points = pointsToReverse(
-        {
-          earned: receipt.points_earned,
-          saleTotal: receipt.total_amount,
-          refundedBefore: receipt.refunded_amount,
-          reversedBefore: receipt.points_reversed,
-        },
-        refundAmount,
-      );
-      const refunded = { amount: refundAmount, currency: receipt.currency };
+      const request: RefundRequest = byLines
+        ? { kind: 'lines', lines: byLines.lines }
+        : amount
+          ? { kind: 'amount', amount: amount.amount }
+          : restOf(earnedOf(receipt), progress);
+      const redemptions = statements.redemptionsOnReceipt.all(receiptId) as {
+        rewardId: string;
+        points: number;
+        saleLine: number | null;
+      }[];
+      const outcome = refundReceipt(earnedOf(receipt), redemptions, progress, request);
+      if (!outcome.ok) {
+        const exceeds = ['nothing_to_refund', 'exceeds_sale', 'exceeds_line'].includes(outcome.reason);
+        throw new KioskError(exceeds ? 'refund_exceeds_sale' : 'invalid_input', outcome.message, 'refund');
+      }
+      const refunded = { amount: outcome.amount, currency: receipt.currency };
       const { event, balance } = write(
-        { type: 'points.reversed', phone: receipt.phone, payload: { receiptId, refund: refunded, points } },
+        {
+          type: 'points.reversed',
+          phone: receipt.phone,
+          payload: {
+            receiptId,
+            refund: refunded,
+            points: outcome.pointsToTakeBack,
+            ...(outcome.pointsToRestore > 0 ? { restoredPoints: outcome.pointsToRestore } : {}),
+            ...(request.kind === 'lines' ? { lines: [...request.lines] } : {}),
+          },
+        },
         clock(),
       );
-      statements.recordRefund.run(refundAmount, points, receiptId);
+      statements.recordRefund.run(
+        outcome.amount,
+        outcome.pointsToTakeBack,
+        JSON.stringify(outcome.progress),
+        receiptId,
+      );
       return {
         eventId: event.id,
         receiptId,
         refunded,
-        pointsReversed: points,
-        refundableLeft: left - refundAmount,
+        pointsReversed: outcome.pointsToTakeBack,
+        pointsRestored: outcome.pointsToRestore,
+        refundableLeft: receipt.total_amount - outcome.progress.refundedAmount,
         balance: balanceOf(requireCustomer(receipt.phone), balance ?? undefined),
       };
     });

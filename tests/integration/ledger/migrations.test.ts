@@ -10,6 +10,7 @@ import { LATEST_SCHEMA_VERSION, migrations } from '../../../src/main/db/migratio
 import { createLedger } from '../../../src/main/ledger/ledger';
 import { findLedgerProblems } from '../../../src/main/ledger/integrity';
 import { KioskError } from '../../../src/shared/errors';
+import { DEFAULT_PROGRAM } from '../../../src/shared/program';
 import { CONSENT, manualClock, US_STORE } from '../../helpers/ledger';
 
 let dir: string;
@@ -67,6 +68,86 @@ describe('migrations', () => {
     expect(findLedgerProblems(reopened)).toEqual([]);
     expect(reopened.prepare('SELECT count(*) FROM ledger_events').pluck().get()).toBe(2);
     reopened.close();
+  });
+
+  it('upgrade a version-1 ledger with a checked-in receipt so it can still be refunded exactly', () => {
+    const v1 = openDatabase(path, { schemaVersion: 1 });
+    expect(schemaVersion(v1)).toBe(1);
+    // What a version-1 till wrote for "enrol, then check in receipt R-1 for $125.50 (125 points)".
+    const deviceId = uuidv7();
+    const phone = '+14155550101';
+    const envelope = (seq: number) => ({
+      id: uuidv7(),
+      deviceId,
+      seq,
+      occurredAt: '2026-11-20T15:00:00.000Z',
+      businessDay: '2026-11-20',
+      ruleVersion: 0,
+      phone,
+    });
+    const enrolled = {
+      ...envelope(1),
+      type: 'customer.enrolled',
+      payload: { consent: { terms: true, termsVersion: '1', sms: false }, firstName: null },
+    };
+    const earned = {
+      ...envelope(2),
+      type: 'points.earned',
+      payload: { receiptId: 'R-1', total: { amount: 12_550, currency: 'USD' }, points: 125 },
+    };
+    v1.prepare(
+      `INSERT INTO device (singleton, device_id, country, currency, time_zone, program_version, created_at)
+       VALUES (1, ?, 'US', 'USD', 'America/New_York', 0, '2026-11-20T14:00:00.000Z')`,
+    ).run(deviceId);
+    v1.prepare(
+      "INSERT INTO programs (version, body, received_at) VALUES (0, ?, '2026-11-20T14:00:00.000Z')",
+    ).run(JSON.stringify(DEFAULT_PROGRAM));
+    const insertEvent = v1.prepare(
+      `INSERT INTO ledger_events (seq, id, type, phone, points_delta, business_day, occurred_at, rule_version, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+    );
+    for (const [event, delta] of [
+      [enrolled, 0],
+      [earned, 125],
+    ] as const) {
+      insertEvent.run(
+        event.seq,
+        event.id,
+        event.type,
+        phone,
+        delta,
+        event.businessDay,
+        event.occurredAt,
+        JSON.stringify(event),
+      );
+      v1.prepare('INSERT INTO outbox (seq) VALUES (?)').run(event.seq);
+    }
+    v1.prepare(
+      "INSERT INTO customers (phone, first_name, enrolled_at, terms_version, sms_consent) VALUES (?, NULL, '2026-11-20T15:00:00.000Z', '1', 0)",
+    ).run(phone);
+    v1.prepare('INSERT INTO balances (phone, local_points, unsynced_points) VALUES (?, 125, 125)').run(phone);
+    v1.prepare(
+      `INSERT INTO receipts (receipt_id, phone, total_amount, currency, points_earned, earned_event_id, checked_in_at)
+       VALUES ('R-1', ?, 12550, 'USD', 125, ?, '2026-11-20T15:00:00.000Z')`,
+    ).run(phone, earned.id);
+    expect(findLedgerProblems(v1)).toEqual([]);
+    v1.close();
+
+    const db = openDatabase(path);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    const ledger = createLedger({ db, clock: manualClock(), newId: uuidv7, initialStore: US_STORE });
+    expect(ledger.deviceId).toBe(deviceId);
+    expect(ledger.refund('R-1', { amount: 5000, currency: 'USD' }).pointsReversed).toBe(49);
+    expect(ledger.refund('R-1').pointsReversed).toBe(76);
+    expect(ledger.balance('415 555 0101').provisional).toBe(0);
+    expect(ledger.history('415 555 0101').map((event) => event.type)).toEqual([
+      'points.reversed',
+      'points.reversed',
+      'points.earned',
+      'customer.enrolled',
+    ]);
+    expect(findLedgerProblems(db)).toEqual([]);
+    db.close();
   });
 
   it('apply all pending versions in one transaction: a failing one leaves the file as it was', () => {
