@@ -31,6 +31,7 @@ export function checkInDecision(
   at: Date,
   timeZone: string,
 ): CheckInDecision {
+  if (limits.maxPerDay === null && limits.cooldownMinutes <= 0) return { allowed: true };
   const today = wallClock(at, timeZone).date;
   if (limits.maxPerDay !== null && history.checkInsToday >= limits.maxPerDay) {
     const times =

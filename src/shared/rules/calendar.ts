@@ -45,12 +45,25 @@ function clockFormatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The store's wall clock at an instant. */
+// One check-in asks the wall clock of the same instant several times (limits, promotions, the
+// lot's date), and formatToParts costs microseconds: the last answer is kept.
+let lastWallClock: { ms: number; timeZone: string; clock: WallClock } | null = null;
+
 export function wallClock(instant: Date, timeZone: string): WallClock {
-  if (Number.isNaN(instant.getTime())) throw new RangeError('The instant is not a valid date.');
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('The instant is not a valid date.');
+  if (lastWallClock && lastWallClock.ms === ms && lastWallClock.timeZone === timeZone)
+    return lastWallClock.clock;
   const parts: Record<string, string> = {};
   for (const part of clockFormatter(timeZone).formatToParts(instant)) parts[part.type] = part.value;
   const date = `${parts.year}-${parts.month}-${parts.day}`;
-  return { date, day: dayOfDate(date), minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute) };
+  const clock: WallClock = Object.freeze({
+    date,
+    day: dayOfDate(date),
+    minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute),
+  });
+  lastWallClock = { ms, timeZone, clock };
+  return clock;
 }
 
 function utcMidnight(date: string): number {

@@ -25,7 +25,7 @@ export function qualifyingPromotions(
   spendsAtLeast: (amount: number) => boolean,
 ): Promotion[] {
   // No time, no promotion: a promotion is only ever given for a known moment.
-  if (when === null) return [];
+  if (when === null || promotions.offers.length === 0) return [];
   const clock = wallClock(when.at, when.timeZone);
   return promotions.offers.filter(
     (promotion) => promotionRunsAt(promotion, clock) && spendsAtLeast(promotion.minimumSpend),
