@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type Database, type Queryable, isRetryableDbError } from '../db/database';
 import { type EventPayload, type LedgerEvent, canonicalJson, pointsDelta } from '../../../src/shared/events';
-import { earnPoints } from '../../../src/shared/program';
+import { type Program, earnPoints } from '../../../src/shared/program';
+import { sectionsOf } from '../../../src/shared/rules/schema';
 import { errorCodes } from '../../../src/shared/errors';
 import type {
   ConfirmedBalance,
@@ -605,6 +606,20 @@ async function applyProfiles(
   );
 }
 
+/**
+ * The event carries the sale total only; item rules need its lines, tiers the customer's tier
+ * history, promotions the local time. The server re-computes points only for programs without
+ * them, so a correct till is never flagged.
+ */
+function serverCanRecompute(program: Program): boolean {
+  const sections = sectionsOf(program);
+  return (
+    sections.itemRules.length === 0 &&
+    sections.tiers.levels.length === 0 &&
+    sections.promotions.offers.length === 0
+  );
+}
+
 // A store's currency never changes (no API changes it), so a process may keep it.
 const currencies = new Map<string, string>();
 async function storeCurrency(tx: Queryable, storeId: string): Promise<string | undefined> {
@@ -662,7 +677,7 @@ async function checkRules(
         flag(p, { problem: 'currency', expected: currency, got: payload.total.currency });
         continue;
       }
-      if (!program) continue;
+      if (!program || !serverCanRecompute(program)) continue;
       const expected = earnPoints(program, payload.total).points;
       if (expected !== payload.points) flag(p, { problem: 'points', expected, got: payload.points });
     } else if (event.type === 'points.redeemed' && program) {
