@@ -102,6 +102,8 @@ const payloads = {
     pointsEarned: z.number().int().min(0),
     pointsRedeemed: z.number().int().min(0),
     pointsReversed: z.number().int().min(0),
+    /** Reward points given back by refunds (absent from tills older than the rules engine). */
+    pointsRestored: z.number().int().min(0).optional(),
     pointsAdjusted: z.number().int(),
     eventCount: z.number().int().min(0),
   }),

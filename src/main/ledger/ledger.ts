@@ -110,7 +110,10 @@ export interface DayTotals {
   enrolments: number;
   pointsEarned: number;
   pointsRedeemed: number;
+  /** Earned points taken back by refunds. */
   pointsReversed: number;
+  /** Points spent on rewards for refunded receipts, given back by those refunds. */
+  pointsRestored: number;
   pointsAdjusted: number;
   /** Every event of the day except day.closed itself. */
   eventCount: number;
@@ -248,8 +251,12 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     history: db.prepare(
       'SELECT body FROM ledger_events WHERE phone = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
     ),
+    // For points.reversed the delta nets the points taken back against reward points given back;
+    // the day's totals report the two apart, from the payload.
     dayByType: db.prepare(
-      `SELECT type, count(*) AS n, coalesce(sum(points_delta), 0) AS points
+      `SELECT type, count(*) AS n, coalesce(sum(points_delta), 0) AS points,
+              coalesce(sum(CASE WHEN type = 'points.reversed' THEN json_extract(body, '$.payload.points') END), 0) AS takenBack,
+              coalesce(sum(CASE WHEN type = 'points.reversed' THEN json_extract(body, '$.payload.restoredPoints') END), 0) AS restored
          FROM ledger_events WHERE business_day = ? GROUP BY type`,
     ),
     dayUnsynced: db.prepare(
@@ -599,10 +606,15 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
   function dayTotals(businessDayInput: unknown): DayTotals {
     const businessDay = parseInput(BusinessDaySchema, businessDayInput, 'businessDay');
     const byType = new Map(
-      (statements.dayByType.all(businessDay) as { type: string; n: number; points: number }[]).map((row) => [
-        row.type,
-        row,
-      ]),
+      (
+        statements.dayByType.all(businessDay) as {
+          type: string;
+          n: number;
+          points: number;
+          takenBack: number;
+          restored: number;
+        }[]
+      ).map((row) => [row.type, row]),
     );
     const count = (type: string) => byType.get(type)?.n ?? 0;
     const points = (type: string) => byType.get(type)?.points ?? 0;
@@ -612,7 +624,8 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
       enrolments: count('customer.enrolled'),
       pointsEarned: points('points.earned'),
       pointsRedeemed: 0 - points('points.redeemed'),
-      pointsReversed: 0 - points('points.reversed'),
+      pointsReversed: byType.get('points.reversed')?.takenBack ?? 0,
+      pointsRestored: byType.get('points.reversed')?.restored ?? 0,
       pointsAdjusted: points('points.adjusted'),
       eventCount: [...byType.values()]
         .filter((row) => row.type !== 'day.closed')

@@ -217,6 +217,7 @@ describe('history, day totals and close', () => {
       pointsEarned: 150,
       pointsRedeemed: 100,
       pointsReversed: 15,
+      pointsRestored: 0,
       pointsAdjusted: 3,
       eventCount: 5,
       unsyncedEvents: 5,

@@ -139,6 +139,13 @@ describe('refunds with the engine', () => {
     expect(refund.balance.provisional).toBe(150);
     const [event] = t.ledger.history(PHONE, { limit: 1 });
     expect(event?.payload).toMatchObject({ points: 20, restoredPoints: 100 });
+    expect(t.ledger.dayTotals('2026-11-23')).toMatchObject({
+      pointsEarned: 170,
+      pointsRedeemed: 100,
+      pointsReversed: 20,
+      pointsRestored: 100,
+    });
+    expect(t.ledger.closeDay('2026-11-23').payload).toMatchObject({ pointsReversed: 20, pointsRestored: 100 });
   });
 });
 
