@@ -25,6 +25,9 @@ function forbid(...rules) {
   return ['error', { patterns: rules.map(([regex, message]) => ({ regex, message })) }];
 }
 
+/** The Node host of the renderer: the shell's pure modules, never electron (it runs without it). */
+const BROWSER_HOST_FILES = 'src/main/browser-host/**/*.ts';
+
 const SHELL_FILES = [
   'src/main/index.ts',
   'src/main/ipc/**/*.ts',
@@ -71,7 +74,7 @@ export default tseslint.config(
   },
   {
     files: ['src/main/**/*.ts'],
-    ignores: SHELL_FILES,
+    ignores: [...SHELL_FILES, BROWSER_HOST_FILES],
     rules: {
       'no-restricted-imports': forbid(
         [
@@ -81,7 +84,8 @@ export default tseslint.config(
         [pkg('react', 'react-dom'), 'Main-process services never import the renderer.'],
         [climbInto('renderer', 'preload'), 'Main-process services never import the renderer or preload.'],
         [
-          `${climbInto('ipc', 'security')}|${climbInto('updater')}|^\\./(ipc|security|updater)(/|$)|^(\\.\\./)+index(\\.ts)?$`,
+          // main's own ipc/ and security/ folders only: src/shared/ipc.ts (the contract) is fine.
+          `^(\\.\\./)+(main/)?(ipc|security|updater)(/|\\.ts|$)|^\\./(ipc|security|updater)(/|$)|^(\\.\\./)+index(\\.ts)?$`,
           'Services must not depend on the Electron shell.',
         ],
       ),
@@ -91,6 +95,20 @@ export default tseslint.config(
     files: SHELL_FILES,
     rules: {
       'no-restricted-imports': forbid(
+        [pkg('react', 'react-dom'), 'The main process never imports the renderer.'],
+        [climbInto('renderer', 'preload'), 'The main process never imports the renderer or preload code.'],
+      ),
+    },
+  },
+  {
+    files: [BROWSER_HOST_FILES],
+    rules: {
+      'no-restricted-imports': forbid(
+        [pkg('electron'), 'The browser host runs in plain Node, where electron cannot be loaded.'],
+        [
+          `^(\\.\\./)+(index|updater|ipc/router|security/(guards|app-protocol|window))(\\.ts)?$`,
+          'These shell modules import electron; the browser host may use the pure ones only.',
+        ],
         [pkg('react', 'react-dom'), 'The main process never imports the renderer.'],
         [climbInto('renderer', 'preload'), 'The main process never imports the renderer or preload code.'],
       ),

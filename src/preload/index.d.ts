@@ -1,12 +1,10 @@
-/** What the preload exposes to the renderer as window.kiosk: named functions only, no generic IPC. */
-export interface KioskBridge {
-  /** Version of this bridge's shape, so the renderer can tell an old preload from a new one. */
-  readonly bridgeVersion: 1;
-}
+import type { KioskBridge } from '../shared/ipc';
+
+export type { KioskBridge };
 
 declare global {
   interface Window {
-    /** Present inside the Electron kiosk; absent when the renderer runs in a plain browser. */
+    /** The kiosk bridge: the preload's in Electron, the shim's in the browser host; absent elsewhere. */
     readonly kiosk?: KioskBridge;
   }
 }

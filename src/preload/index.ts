@@ -1,9 +1,38 @@
-import { contextBridge } from 'electron';
-import type { KioskBridge } from './index.d';
+import { contextBridge, ipcRenderer } from 'electron';
+import type { BridgeFunction, ChannelName, KioskBridge } from '../shared/ipc';
 
-// The bridge between the untrusted renderer and main. It exposes one named function per IPC
-// channel and nothing generic (no invoke(channel, …), no ipcRenderer, no process.env). The
-// channels arrive with the IPC issue; until then the bridge only says which version it speaks.
-const kiosk: KioskBridge = Object.freeze({ bridgeVersion: 1 });
+// The bridge between the untrusted renderer and main: one named function per contract channel
+// (src/shared/ipc.ts) and nothing else. No generic invoke(channel, …), no ipcRenderer, no
+// process.env. Each function passes its single argument to its own channel; main checks the sender
+// and parses the input. The object's type is KioskBridge, derived from the contract, and the
+// compile-time check below fails if a channel is missing or an extra function appears.
 
-contextBridge.exposeInMainWorld('kiosk', kiosk);
+/** Builds the function of one channel. Not exposed: the page only ever sees the named functions. */
+const call = <C extends ChannelName>(channel: C) =>
+  ((input?: unknown) => ipcRenderer.invoke(channel, input)) as BridgeFunction<C>;
+
+const kiosk = {
+  bridgeVersion: 2,
+  status: call('kiosk:status'),
+  enroll: call('customer:enroll'),
+  changeConsent: call('consent:change'),
+  checkIn: call('checkin:create'),
+  redeem: call('reward:redeem'),
+  refund: call('sale:refund'),
+  adjustPoints: call('points:adjust'),
+  balance: call('balance:get'),
+  history: call('history:list'),
+  dayTotals: call('day:totals'),
+  closeDay: call('day:close'),
+  updateStore: call('store:update'),
+  pair: call('kiosk:pair'),
+} as const satisfies KioskBridge;
+
+// Exactly the contract's methods, no more, no less, each on its own channel: `satisfies` refuses a
+// missing, extra or mistyped function (checkIn wired to balance:get has the wrong result type),
+// and this line refuses any difference in the set of names.
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const exact: Equals<keyof typeof kiosk, keyof KioskBridge> = true;
+void exact;
+
+contextBridge.exposeInMainWorld('kiosk', Object.freeze(kiosk));

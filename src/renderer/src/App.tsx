@@ -1,36 +1,76 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { maskPhone, normalizePhone } from '../../shared/phone';
 
 /**
- * The store's country, used to read numbers typed without a country code. A placeholder until the
- * store settings come from main over window.kiosk.
+ * The store's country, used to read numbers typed without a country code, until the kiosk's
+ * status (window.kiosk.status()) says which country the store is in.
  */
 export const DEFAULT_COUNTRY = 'US';
 
-/** Placeholder check-in screen: the customer types a phone number and checks in. */
+type Outcome = { kind: 'status' | 'alert'; text: string } | null;
+
+/**
+ * Placeholder check-in screen: the customer types a phone number and checks in through
+ * window.kiosk (Electron's preload, or the browser host's shim). The real screens come later.
+ */
 export function App() {
   const [phone, setPhone] = useState('');
-  const [checkedIn, setCheckedIn] = useState<string | null>(null);
+  const [country, setCountry] = useState(DEFAULT_COUNTRY);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [sending, setSending] = useState(false);
   const inputId = useId();
   const hintId = useId();
 
-  const result = normalizePhone(phone, DEFAULT_COUNTRY);
+  useEffect(() => {
+    void window.kiosk?.status().then((answer) => {
+      if (answer.ok) setCountry(answer.value.store.country);
+    });
+  }, []);
+
+  const result = normalizePhone(phone, country);
   // Say nothing while the field is empty: a new customer has not made a mistake yet.
   const hint =
     phone.trim() === '' ? 'Type the number with or without spaces.' : result.ok ? '' : result.reason;
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!result.ok) return;
-    // The ledger call arrives with the IPC bridge; for now show what would be checked in.
-    setCheckedIn(result.e164);
+    if (!result.ok || sending) return;
+    const masked = maskPhone(result.e164);
+    const kiosk = window.kiosk;
+    if (!kiosk) {
+      setOutcome({
+        kind: 'status',
+        text: `${masked} is ready to check in. This preview does not record points.`,
+      });
+      setPhone('');
+      return;
+    }
+    setSending(true);
+    const answer = await kiosk.checkIn({ phone: result.e164 });
+    setSending(false);
+    if (!answer.ok) {
+      setOutcome({ kind: 'alert', text: answer.message });
+      return;
+    }
+    const value = answer.value;
+    setOutcome(
+      value.status === 'checked_in'
+        ? {
+            kind: 'status',
+            text: `${masked} checked in: ${value.pointsEarned} points earned, ${value.balance.provisional} points in total.`,
+          }
+        : {
+            kind: 'alert',
+            text: value.status === 'not_allowed' ? value.message : 'This receipt has already earned points.',
+          },
+    );
     setPhone('');
   }
 
   return (
     <main className="check-in">
       <h1>Check in for points</h1>
-      <form onSubmit={onSubmit} noValidate>
+      <form onSubmit={(event) => void onSubmit(event)} noValidate>
         <label htmlFor={inputId}>Phone number</label>
         <input
           id={inputId}
@@ -44,19 +84,19 @@ export function App() {
           aria-invalid={phone.trim() !== '' && !result.ok}
           onChange={(event) => {
             setPhone(event.target.value);
-            setCheckedIn(null);
+            setOutcome(null);
           }}
         />
         <p id={hintId} className="hint" aria-live="polite">
           {hint}
         </p>
-        <button type="submit" disabled={!result.ok}>
+        <button type="submit" disabled={!result.ok || sending}>
           Check in
         </button>
       </form>
-      {checkedIn && (
-        <p role="status" className="status">
-          {maskPhone(checkedIn)} is ready to check in. This preview does not record points yet.
+      {outcome && (
+        <p role={outcome.kind} className={outcome.kind === 'status' ? 'status' : 'status error'}>
+          {outcome.text}
         </p>
       )}
     </main>
