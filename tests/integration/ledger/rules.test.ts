@@ -145,7 +145,10 @@ describe('refunds with the engine', () => {
       pointsReversed: 20,
       pointsRestored: 100,
     });
-    expect(t.ledger.closeDay('2026-11-23').payload).toMatchObject({ pointsReversed: 20, pointsRestored: 100 });
+    expect(t.ledger.closeDay('2026-11-23').payload).toMatchObject({
+      pointsReversed: 20,
+      pointsRestored: 100,
+    });
   });
 });
 
