@@ -90,13 +90,12 @@ export const BalanceViewSchema = z.object({
   progress: RewardProgressSchema,
 });
 
-/** One line of why a check-in earned what it did: `label` for the customer, the detail for the cashier. */
+/** One line of why a check-in earned what it did: `label` for the customer, `detail` for the cashier. */
 const EarnLineSchema = z.object({
+  kind: z.string(),
   label: z.string(),
+  detail: z.string(),
   points: z.number().int(),
-  kind: z.string().optional(),
-  detail: z.string().optional(),
-  reason: z.string().optional(),
 });
 
 export const CheckInResultSchema = z.discriminatedUnion('status', [
@@ -107,10 +106,10 @@ export const CheckInResultSchema = z.discriminatedUnion('status', [
     pointsEarned: z.number().int().min(0),
     lines: z.array(EarnLineSchema),
     /** The tier after this check-in and whether it just went up (programs with tiers). */
-    tier: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
-    tierChanged: z.boolean().optional(),
-    /** When these points expire; null or absent: never. */
-    expiresOn: z.string().nullable().optional(),
+    tier: z.object({ id: z.string(), name: z.string() }).nullable(),
+    tierChanged: z.boolean(),
+    /** When these points expire; null: never. */
+    expiresOn: z.string().nullable(),
     balance: BalanceViewSchema,
   }),
   /** Too soon after the last check-in, or too many today; nothing was written. */
@@ -130,6 +129,8 @@ export const DayTotalsSchema = z.object({
   pointsEarned: z.number().int().min(0),
   pointsRedeemed: z.number().int().min(0),
   pointsReversed: z.number().int().min(0),
+  /** Points spent on rewards that refunds gave back. */
+  pointsRestored: z.number().int().min(0),
   pointsAdjusted: z.number().int(),
   eventCount: z.number().int().min(0),
   unsyncedEvents: z.number().int().min(0),
@@ -215,14 +216,34 @@ export const ipcContract = {
   ),
   'sale:refund': channel(
     'refund',
-    z.strictObject({ receiptId: ReceiptIdSchema, amount: MoneySchema.nullable().optional() }),
+    z
+      .strictObject({
+        receiptId: ReceiptIdSchema,
+        /** Refund this much of the sale; the whole rest when neither amount nor lines is given. */
+        amount: MoneySchema.nullable().optional(),
+        /** Or refund line by line: the sale line's index and how many of it came back. */
+        lines: z
+          .array(
+            z.strictObject({
+              line: z.number().int().min(0).max(499),
+              quantity: z.number().int().min(1).max(10_000),
+            }),
+          )
+          .min(1)
+          .max(500)
+          .optional(),
+      })
+      .refine((refund) => !(refund.amount && refund.lines), {
+        message: 'Refund by amount or by lines, not both.',
+        path: ['lines'],
+      }),
     z.object({
       eventId: z.string(),
       receiptId: z.string(),
       refunded: MoneySchema,
       pointsReversed: z.number().int().min(0),
       /** Points spent on rewards for this receipt, given back by this refund. */
-      pointsRestored: z.number().int().min(0).optional(),
+      pointsRestored: z.number().int().min(0),
       refundableLeft: z.number().int().min(0),
       balance: BalanceViewSchema,
     }),

@@ -18,7 +18,8 @@ export function createHandlers(kiosk: Kiosk): Handlers {
     'consent:change': ({ phone, sms }) => ledger.changeConsent(phone, sms),
     'checkin:create': ({ phone, sale }) => ledger.checkIn(phone, sale ?? null),
     'reward:redeem': ({ phone, rewardId, receiptId }) => ledger.redeem(phone, rewardId, receiptId ?? null),
-    'sale:refund': ({ receiptId, amount }) => ledger.refund(receiptId, amount ?? null),
+    'sale:refund': ({ receiptId, amount, lines }) =>
+      ledger.refund(receiptId, lines ? { lines } : (amount ?? null)),
     'points:adjust': ({ phone, points, reason, staffId }) => ledger.adjust(phone, points, reason, staffId),
     'balance:get': ({ phone }) => ledger.balance(phone),
     'history:list': ({ phone, limit, beforeSeq }) => {
