@@ -30,7 +30,7 @@ export const FALLBACK_STORE: StoreSettings = { country: 'US', currency: 'USD', t
 
 export interface OpenKioskOptions {
   dataDir: string;
-  config: Pick<KioskConfig, 'store' | 'serverUrl' | 'enrollmentCode' | 'deviceName'>;
+  config: Partial<Pick<KioskConfig, 'store' | 'serverUrl' | 'enrollmentCode' | 'deviceName'>>;
   host: 'electron' | 'browser';
   appVersion: string;
   log: Log;
