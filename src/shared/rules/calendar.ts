@@ -45,25 +45,47 @@ function clockFormatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The store's wall clock at an instant. */
-// One check-in asks the wall clock of the same instant several times (limits, promotions, the
-// lot's date), and formatToParts costs microseconds: the last answer is kept.
-let lastWallClock: { ms: number; timeZone: string; clock: WallClock } | null = null;
+/** The zone's offset from UTC at an instant, in ms, read from Intl (exact, but costs microseconds). */
+function exactOffsetMs(ms: number, timeZone: string): number {
+  const parts: Record<string, string> = {};
+  for (const part of clockFormatter(timeZone).formatToParts(new Date(ms))) parts[part.type] = part.value;
+  const local = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+  );
+  return local - (ms - (ms % 60_000));
+}
+
+// Every check-in reads the store's wall clock, and Intl's formatToParts costs several
+// microseconds. Offsets are whole quarter hours and change a few times a year, so the offset is
+// kept per quarter hour of UTC; a quarter hour whose start and end disagree (a clock change inside
+// it) is always asked of Intl.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const quarterOffsets = new Map<string, number | null>();
+
+function offsetMs(ms: number, timeZone: string): number {
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  const key = `${timeZone}|${quarter}`;
+  let offset = quarterOffsets.get(key);
+  if (offset === undefined) {
+    const start = exactOffsetMs(quarter * QUARTER_HOUR_MS, timeZone);
+    const end = exactOffsetMs((quarter + 1) * QUARTER_HOUR_MS - 60_000, timeZone);
+    offset = start === end && start % QUARTER_HOUR_MS === 0 ? start : null;
+    if (quarterOffsets.size >= 4096) quarterOffsets.clear();
+    quarterOffsets.set(key, offset);
+  }
+  return offset ?? exactOffsetMs(ms, timeZone);
+}
 
 export function wallClock(instant: Date, timeZone: string): WallClock {
   const ms = instant.getTime();
   if (Number.isNaN(ms)) throw new RangeError('The instant is not a valid date.');
-  if (lastWallClock && lastWallClock.ms === ms && lastWallClock.timeZone === timeZone)
-    return lastWallClock.clock;
-  const parts: Record<string, string> = {};
-  for (const part of clockFormatter(timeZone).formatToParts(instant)) parts[part.type] = part.value;
-  const date = `${parts.year}-${parts.month}-${parts.day}`;
-  const clock: WallClock = Object.freeze({
-    date,
-    day: dayOfDate(date),
-    minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute),
-  });
-  lastWallClock = { ms, timeZone, clock };
-  return clock;
+  const localMinutes = Math.floor((ms + offsetMs(ms, timeZone)) / 60_000);
+  const date = new Date(localMinutes * 60_000).toISOString().slice(0, 10);
+  return { date, day: dayOfDate(date), minuteOfDay: ((localMinutes % 1440) + 1440) % 1440 };
 }
 
 function utcMidnight(date: string): number {
