@@ -1,27 +1,242 @@
-// `npm start`. Until the Electron-shell issue finishes the kiosk app (the app:// protocol, IPC and
-// the screens wired to the ledger), this runs the till's ledger demo (scripts/ledger-demo.ts):
-// the ledger service in plain Node on a local SQLite file, printing what it does.
-// The Electron window itself needs an Electron binary, which cannot be downloaded on our machines.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// `npm start`: the whole demo on this machine, in one command.
+//
+//  1. builds the kiosk (electron-vite build);
+//  2. starts the central server on PGlite (data/demo/server) on 127.0.0.1:$DEMO_SERVER_PORT (5191)
+//     with a fresh random ADMIN_TOKEN;
+//  3. pairs the kiosk the first time: creates the store "Demo café" and a single-use enrolment
+//     code through the admin API, and hands both to the kiosk, which registers itself;
+//  4. starts the kiosk in Electron, or, where Electron's binary is missing, says so in one line and
+//     serves the same kiosk through the browser host on http://127.0.0.1:$KIOSK_HTTP_PORT (5190).
+//
+// Data stays in data/demo between runs (delete the folder to start over). Ctrl+C stops everything.
+// `npm start -- --smoke` starts everything, checks the kiosk answers and is paired, then stops
+// (used by tests/integration/host/start.test.ts).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const demo = fileURLToPath(new URL('./ledger-demo.ts', import.meta.url));
+const smoke = process.argv.includes('--smoke');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const demoDir = join(process.env.DEMO_DATA_DIR ?? join(root, 'data', 'demo'));
+const serverDataDir = join(demoDir, 'server');
+const kioskDataDir = join(demoDir, 'kiosk');
+const serverPort = Number(process.env.DEMO_SERVER_PORT ?? 5191);
+const kioskPort = process.env.KIOSK_HTTP_PORT ?? '5190';
+const serverUrl = `http://127.0.0.1:${serverPort}`;
+const adminToken = randomBytes(32).toString('base64url');
+const children = new Set();
 
-console.log('npm start: the kiosk window is not wired up yet, so this runs the till ledger demo');
-console.log('(npm run ledger-demo). The placeholder check-in screen is built by `npm run build`');
-console.log('into out/renderer and exercised by the end-to-end tests (`npm test`).\n');
+const say = (text) => console.log(`npm start: ${text}`);
 
-if (!existsSync(demo)) {
-  console.error('npm start: scripts/ledger-demo.ts does not exist yet, so there is nothing to run.');
-  console.error('Try `npm test` (every check) or `npm run build` (the placeholder screen) instead.');
-  process.exit(1);
+function stopAll(code) {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 500).unref();
+  const wait = setInterval(() => {
+    if ([...children].every((child) => child.exitCode !== null || child.signalCode !== null)) {
+      clearInterval(wait);
+      process.exit(code);
+    }
+  }, 50);
 }
 
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const result = spawnSync(npm, ['run', '--silent', 'ledger-demo', '--', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
+function fail(message) {
+  console.error(`npm start: ${message}`);
+  stopAll(1);
+  throw new Error(message);
+}
+
+function start(command, args, env, name) {
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  child.on('exit', (code, signal) => {
+    children.delete(child);
+    if (!stopping) {
+      console.error(`npm start: the ${name} stopped (${signal ?? `exit ${code}`}); stopping the rest.`);
+      stopAll(code === 0 ? 0 : 1);
+    }
+  });
+  return child;
+}
+
+/** The Electron binary, found without requiring the electron package (that would try to download it). */
+function electronBinary() {
+  try {
+    const packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const pathFile = join(packageDir, 'path.txt');
+    if (!existsSync(pathFile)) return null;
+    const binary = join(
+      process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(packageDir, 'dist'),
+      readFileSync(pathFile, 'utf8').trim(),
+    );
+    return existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+async function admin(method, path, body) {
+  const response = await fetch(`${serverUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => null);
+  if (!response.ok)
+    fail(`the server's admin API answered ${response.status} to ${method} ${path}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function waitFor(url, what, seconds = 60) {
+  const until = Date.now() + seconds * 1000;
+  while (Date.now() < until) {
+    if (stopping) return;
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  fail(`the ${what} did not answer at ${url} within ${seconds} s.`);
+}
+
+let stopping = false;
+process.on('SIGINT', () => {
+  stopping = true;
+  stopAll(0);
 });
-process.exit(result.status ?? 1);
+process.on('SIGTERM', () => {
+  stopping = true;
+  stopAll(0);
+});
+
+// 1. Build.
+say('building the kiosk (electron-vite build)…');
+const build = spawnSync(npm, ['run', '--silent', 'build'], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+if (build.status !== 0) fail('the build failed (see above).');
+
+// 2. The central server on PGlite.
+mkdirSync(serverDataDir, { recursive: true });
+say(`starting the central server on ${serverUrl} (PGlite in ${serverDataDir})…`);
+const server = start(
+  process.execPath,
+  ['--import', 'tsx', join(root, 'server', 'src', 'index.ts')],
+  {
+    PORT: String(serverPort),
+    HOST: '127.0.0.1',
+    DATA_DIR: serverDataDir,
+    DATABASE_URL: '',
+    ADMIN_TOKEN: adminToken,
+    LOG_LEVEL: 'warn',
+    UPDATES_DIR: join(demoDir, 'updates'),
+  },
+  'server',
+);
+server.stdout.on('data', (chunk) => process.stdout.write(`[server] ${chunk}`));
+server.stderr.on('data', (chunk) => process.stderr.write(`[server] ${chunk}`));
+await waitFor(`${serverUrl}/readyz`, 'server');
+
+// 3. Pairing: a store and an enrolment code, the first time only.
+const kioskEnv = {
+  KIOSK_DATA_DIR: kioskDataDir,
+  KIOSK_HTTP_PORT: kioskPort,
+  KIOSK_SERVER_URL: serverUrl,
+  KIOSK_DEMO: '1',
+  KIOSK_WINDOWED: process.env.KIOSK_WINDOWED ?? '1',
+};
+if (existsSync(join(kioskDataDir, 'pairing.json'))) {
+  say('the kiosk is already paired with the demo server (from an earlier run).');
+} else {
+  const { stores } = await admin('GET', '/v1/admin/stores');
+  const store =
+    stores.find((candidate) => candidate.name === 'Demo café') ??
+    (await admin('POST', '/v1/admin/stores', {
+      name: 'Demo café',
+      country: 'US',
+      currency: 'USD',
+      timeZone: 'America/New_York',
+    }));
+  const { code } = await admin('POST', `/v1/admin/stores/${store.storeId}/enrollment-codes`, { ttlHours: 1 });
+  kioskEnv.KIOSK_ENROLLMENT_CODE = code;
+  kioskEnv.KIOSK_DEVICE_NAME = 'Demo till';
+  say(`created the store "Demo café" and a single-use enrolment code; the kiosk pairs itself with it.`);
+}
+
+// 4. The kiosk: Electron where its binary exists, else the browser host.
+const binary = electronBinary();
+if (binary && !smoke) {
+  say(`starting the kiosk in Electron (${binary}), windowed; KIOSK_WINDOWED=0 for kiosk mode.`);
+  // better-sqlite3 is compiled for Node (tests, browser host); Electron needs its own build.
+  const rebuild = spawnSync(npm, ['exec', '--', 'electron-builder', 'install-app-deps'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (rebuild.status !== 0)
+    fail('could not build better-sqlite3 for Electron (electron-builder install-app-deps).');
+  const kiosk = start(
+    binary,
+    [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), join(root, 'out', 'main', 'index.js')],
+    kioskEnv,
+    'kiosk',
+  );
+  kiosk.stdout.on('data', (chunk) => process.stdout.write(`[kiosk] ${chunk}`));
+  kiosk.stderr.on('data', (chunk) => process.stderr.write(`[kiosk] ${chunk}`));
+  kiosk.on('exit', () => {
+    say('putting back the Node build of better-sqlite3 for the tests (npm rebuild better-sqlite3)…');
+    spawnSync(npm, ['rebuild', 'better-sqlite3'], { cwd: root, stdio: 'inherit' });
+  });
+} else {
+  if (!binary) {
+    say(
+      "Electron's binary is not installed here (node_modules/electron/dist is missing), so the kiosk runs in your browser instead; to get Electron, run `node node_modules/electron/install.js` where Electron's downloads (github.com) can be reached.",
+    );
+  }
+  const kiosk = start(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src', 'main', 'browser-host', 'main.ts')],
+    kioskEnv,
+    'kiosk',
+  );
+  kiosk.stderr.on('data', (chunk) => process.stderr.write(`[kiosk] ${chunk}`));
+  let output = '';
+  kiosk.stdout.on('data', (chunk) => {
+    output += chunk;
+    process.stdout.write(chunk);
+  });
+  if (smoke) {
+    const until = Date.now() + 60_000;
+    while (!/ready: (http:\S+)/.test(output) && Date.now() < until && kiosk.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const url = /ready: (http:\S+)/.exec(output)?.[1];
+    if (!url) fail('the kiosk did not say it was ready.');
+    const page = await (await fetch(url)).text();
+    const token = /name="kiosk-host-token" content="([^"]+)"/.exec(page)?.[1];
+    const answer = await (
+      await fetch(`${url}api/v1/kiosk:status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-kiosk-token': token ?? '' },
+        body: '{}',
+      })
+    ).json();
+    if (!answer.ok || !answer.value.pairing.paired)
+      fail(`the kiosk is not paired: ${JSON.stringify(answer)}`);
+    say(`smoke check passed: the kiosk answers at ${url} and is paired as device ${answer.value.deviceId}.`);
+    stopping = true;
+    stopAll(0);
+  } else {
+    say('Open the URL above in a browser. Ctrl+C stops the kiosk and the server.');
+  }
+}
