@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     'time-limit': { type: 'string', default: '240' },
     'paced-batches': { type: 'string', default: '3' },
     'paced-load': { type: 'string', default: '0.5' },
+    /** Write a V8 CPU profile of each server process into this folder (node --cpu-prof). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const TILLS = Number(args.tills);
@@ -92,22 +94,27 @@ interface Server {
 
 async function startServer(databaseUrl: string): Promise<Server> {
   const port = await freePort();
-  const child = spawn(TSX, ['src/index.ts'], {
-    cwd: SERVER_DIR,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_IP: '10000000',
-      RATE_LIMIT_PER_TOKEN: '10000000',
-      RATE_LIMIT_REGISTER_PER_IP: '10000000',
-      PG_POOL_SIZE: String(Math.min(60, TILLS + 5)),
+  const profile = args['cpu-prof'];
+  const child = spawn(
+    profile ? process.execPath : TSX,
+    profile ? ['--cpu-prof', '--cpu-prof-dir', profile, '--import', 'tsx', 'src/index.ts'] : ['src/index.ts'],
+    {
+      cwd: SERVER_DIR,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ADMIN_TOKEN,
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_PER_IP: '10000000',
+        RATE_LIMIT_PER_TOKEN: '10000000',
+        RATE_LIMIT_REGISTER_PER_IP: '10000000',
+        PG_POOL_SIZE: String(Math.min(60, TILLS + 5)),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
