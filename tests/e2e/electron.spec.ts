@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { _electron as electron } from '@playwright/test';
+import { ipcContract } from '../../src/shared/ipc';
 import { expect, repoRoot, test } from './fixtures';
 
 // Drives the real Electron app where an Electron binary exists. On machines where the npm
@@ -37,10 +39,21 @@ test.describe('Electron app', () => {
     const mainEntry = join(repoRoot, 'out', 'main', 'index.js');
     expect(existsSync(mainEntry), 'run `npm run build` first').toBe(true);
     const rootNoSandbox = process.platform === 'linux' && process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+    // The ledger's better-sqlite3 must be built for Electron here (npm start does it with
+    // `electron-builder install-app-deps`; `npm rebuild better-sqlite3` puts the Node build back).
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-electron-'));
     const app = await electron.launch({
       executablePath: binary ?? undefined,
       args: [...rootNoSandbox, mainEntry],
       cwd: repoRoot,
+      env: {
+        ...process.env,
+        KIOSK_WINDOWED: '1',
+        KIOSK_DATA_DIR: dataDir,
+        KIOSK_STORE_COUNTRY: 'US',
+        KIOSK_STORE_CURRENCY: 'USD',
+        KIOSK_STORE_TIMEZONE: 'America/New_York',
+      },
     });
     try {
       const page = await app.firstWindow();
@@ -54,19 +67,35 @@ test.describe('Electron app', () => {
       }));
       expect(main).toEqual({ windows: 1, sandboxEverywhere: true });
 
-      // The preload exposes only its placeholder bridge: no Node, no generic IPC.
-      const bridge = await page.evaluate(() => ({
-        kiosk: JSON.stringify((globalThis as { kiosk?: unknown }).kiosk),
-        hasRequire: typeof (globalThis as { require?: unknown }).require,
-        hasProcess: typeof (globalThis as { process?: unknown }).process,
-      }));
-      expect(bridge).toEqual({
-        kiosk: '{"bridgeVersion":1}',
+      // The page is on app://kiosk; the preload exposes one function per channel: no Node, no
+      // generic IPC; and a call goes through the sender check down to the ledger.
+      expect(page.url()).toBe('app://kiosk/index.html');
+      const bridge = await page.evaluate(async () => {
+        const kiosk = (globalThis as unknown as { kiosk: Record<string, unknown> }).kiosk;
+        const status = (await (kiosk['status'] as () => Promise<{ ok: boolean }>)()).ok;
+        const checkIn = await (kiosk['checkIn'] as (input: unknown) => Promise<unknown>)({
+          phone: '+14155550123',
+        });
+        return {
+          keys: Object.keys(kiosk).sort(),
+          status,
+          checkIn,
+          hasRequire: typeof (globalThis as { require?: unknown }).require,
+          hasProcess: typeof (globalThis as { process?: unknown }).process,
+        };
+      });
+      expect(bridge).toMatchObject({
+        status: true,
+        checkIn: { ok: false, code: 'not_enrolled' },
         hasRequire: 'undefined',
         hasProcess: 'undefined',
       });
+      expect(bridge.keys).toEqual(
+        ['bridgeVersion', ...Object.values(ipcContract).map((entry) => entry.method)].sort(),
+      );
     } finally {
       await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -1,10 +1,17 @@
 import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base } from '@playwright/test';
+import { startBrowserHost } from '../../src/main/browser-host/server';
+import { seedDemoCustomer } from '../../src/main/demo';
+import { createDispatcher } from '../../src/main/ipc/dispatch';
+import { createHandlers } from '../../src/main/ipc/handlers';
+import { openKiosk, type Kiosk } from '../../src/main/kiosk';
+import { memoryLog } from '../../src/main/logging';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const rendererDir = join(repoRoot, 'out', 'renderer');
@@ -50,14 +57,47 @@ export async function serveStatic(dir: string): Promise<{ url: string; close: ()
   };
 }
 
-/** `rendererUrl`: the built renderer, served once per worker. */
-export const test = base.extend<object, { rendererUrl: string }>({
-  rendererUrl: [
+export interface KioskHost {
+  url: string;
+  /** The kiosk behind the page, so a test can check what reached its SQLite ledger. */
+  kiosk: Kiosk;
+}
+
+/**
+ * `kioskHost`: the built renderer behind the browser host, with the kiosk's real services on a
+ * SQLite ledger in a temp folder (a US store, the demo customer enrolled), once per worker.
+ * `rendererUrl`: its URL. `staticUrl`: the built renderer alone, with no window.kiosk.
+ */
+export const test = base.extend<object, { kioskHost: KioskHost; rendererUrl: string; staticUrl: string }>({
+  kioskHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring
     async ({}, use) => {
       if (!existsSync(join(rendererDir, 'index.html'))) {
         throw new Error(`No built renderer at ${rendererDir}: run \`npm run build\` first.`);
       }
+      const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
+      const log = memoryLog();
+      const kiosk = openKiosk({
+        dataDir,
+        config: { store: { country: 'US', currency: 'USD', timeZone: 'America/New_York' } },
+        host: 'browser',
+        appVersion: 'e2e',
+        log,
+      });
+      seedDemoCustomer(kiosk, log);
+      const dispatch = createDispatcher({ handlers: createHandlers(kiosk), log, activity: kiosk.activity });
+      const host = await startBrowserHost({ dispatch, rendererDir, port: 0, log });
+      await use({ url: host.url, kiosk });
+      await host.close();
+      kiosk.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  rendererUrl: [async ({ kioskHost }, use) => use(kioskHost.url), { scope: 'worker' }],
+  staticUrl: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring
+    async ({}, use) => {
       const server = await serveStatic(rendererDir);
       await use(server.url);
       await server.close();
