@@ -351,3 +351,18 @@ describe('push: redemptions, flags and clocks', () => {
     ]);
   });
 });
+
+describe('push: references', () => {
+  it('every stored event names a device, a store and a customer that exist (no foreign keys do it)', async () => {
+    // Runs last in this file, over everything the tests above pushed.
+    expect(await server.count('ledger_events')).toBeGreaterThan(0);
+    const dangling = await server.db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM ledger_events e
+        WHERE NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = e.device_id AND d.store_id = e.store_id)
+           OR NOT EXISTS (SELECT 1 FROM stores s WHERE s.id = e.store_id)
+           OR (e.customer_id IS NULL) <> (e.type = 'day.closed')
+           OR (e.customer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = e.customer_id))`,
+    );
+    expect(dangling.rows[0]?.n).toBe(0);
+  });
+});

@@ -58,6 +58,8 @@ export function hashEvent(event: LedgerEvent): string {
 
 interface Prepared {
   event: LedgerEvent;
+  /** canonicalJson(event): hashed, and stored as the body. */
+  json: string;
   hash: string;
   delta: number;
   receiptId: string | null;
@@ -82,13 +84,17 @@ export async function push(
   if (request.storeId !== device.storeId) {
     throw new HttpError(403, 'forbidden', 'This device belongs to another store.', 'storeId');
   }
-  const prepared: Prepared[] = request.events.map((event) => ({
-    event,
-    hash: hashEvent(event),
-    delta: pointsDelta(event),
-    receiptId:
-      event.type === 'points.earned' ? (event.payload as EventPayload<'points.earned'>).receiptId : null,
-  }));
+  const prepared: Prepared[] = request.events.map((event) => {
+    const json = canonicalJson(event);
+    return {
+      event,
+      json,
+      hash: createHash('sha256').update(json).digest('hex'),
+      delta: pointsDelta(event),
+      receiptId:
+        event.type === 'points.earned' ? (event.payload as EventPayload<'points.earned'>).receiptId : null,
+    };
+  });
   const skewMs = Date.parse(request.sentAt) - options.now.getTime();
   // Deadlocks cannot happen by design (locks are taken in a fixed order), but PostgreSQL may still
   // ask for a retry (e.g. serialization failure after failover); three tries, then a 5xx.
@@ -396,34 +402,32 @@ async function insertEvents(
   fresh: Prepared[],
   customerByPhone: Map<string, string>,
 ): Promise<Set<string>> {
-  const rows = fresh.map((p) => ({
-    id: p.event.id,
-    seq: p.event.seq,
-    customer_id: p.event.phone ? customerByPhone.get(p.event.phone) : null,
-    type: p.event.type,
-    points: p.delta,
-    receipt_id: p.receiptId,
-    rule_version: p.event.ruleVersion,
-    occurred_at: p.event.occurredAt,
-    business_day: p.event.businessDay,
-    body: p.event,
-    body_hash: p.hash,
-  }));
-  // One statement for the whole batch. ON CONFLICT DO NOTHING (no target) absorbs both a known id
-  // and a receipt that already earned in this store; the caller tells the two apart.
+  // One statement for the whole batch. The bodies go as one JSON array, parsed once into jsonb
+  // (the columns are read from it); what the server computed goes as arrays beside it, zipped row
+  // by row by ROWS FROM. ON CONFLICT DO NOTHING (no target) absorbs both a known id and a receipt
+  // that already earned in this store; the caller tells the two apart.
   const { rows: inserted } = await tx.query<{ id: string }>(
     `INSERT INTO ledger_events
        (id, device_id, seq, store_id, customer_id, type, points, receipt_id, rule_version,
         occurred_at, business_day, body, body_hash)
-     SELECT x.id, $2, x.seq, $3, x.customer_id, x.type, x.points, x.receipt_id, x.rule_version,
-            x.occurred_at, x.business_day, x.body, decode(x.body_hash, 'hex')
-       FROM json_to_recordset($1::json) AS x(
-              id uuid, seq bigint, customer_id uuid, type text, points bigint, receipt_id text,
-              rule_version integer, occurred_at timestamptz, business_day date, body jsonb, body_hash text)
-      ORDER BY x.seq
+     SELECT (x.body->>'id')::uuid, $2, (x.body->>'seq')::bigint, $3, x.customer_id, x.body->>'type',
+            x.points,
+            CASE WHEN x.body->>'type' = 'points.earned' THEN x.body->'payload'->>'receiptId' END,
+            (x.body->>'ruleVersion')::integer, (x.body->>'occurredAt')::timestamptz,
+            (x.body->>'businessDay')::date, x.body, decode(x.body_hash, 'hex')
+       FROM ROWS FROM (jsonb_array_elements($1::jsonb), unnest($4::uuid[]), unnest($5::bigint[]),
+                       unnest($6::text[])) WITH ORDINALITY AS x(body, customer_id, points, body_hash, n)
+      ORDER BY x.n
      ON CONFLICT DO NOTHING
      RETURNING id`,
-    [JSON.stringify(rows), deviceId, storeId],
+    [
+      `[${fresh.map((p) => p.json).join(',')}]`,
+      deviceId,
+      storeId,
+      fresh.map((p) => (p.event.phone ? (customerByPhone.get(p.event.phone) ?? null) : null)),
+      fresh.map((p) => p.delta),
+      fresh.map((p) => p.hash),
+    ],
   );
   return new Set(inserted.map((r) => r.id));
 }
