@@ -22,6 +22,8 @@ export interface EventContext {
   deviceId: string;
   timeZone: string;
   now: Date;
+  /** The first business day still open (the day after the last close); earlier days are closed. */
+  earliestDay?: string;
 }
 
 /** The customer's balance row right after the event, or null for a store event (day.closed). */
@@ -68,7 +70,7 @@ export function createEventWriter(db: Db, newEventId: () => string): EventWriter
       deviceId: context.deviceId,
       seq,
       occurredAt: context.now.toISOString(),
-      businessDay: businessDayOf(context.now, context.timeZone),
+      businessDay: openBusinessDay(context),
       ruleVersion: draft.ruleVersion,
       type: draft.type,
       phone: draft.phone,
@@ -91,4 +93,10 @@ export function createEventWriter(db: Db, newEventId: () => string): EventWriter
       event.phone === null ? null : (addToBalance.get(event.phone, delta, delta) as BalanceAfter);
     return { event, balance };
   };
+}
+
+/** The event's business day: its date in the store's zone, or the first open day after a close. */
+function openBusinessDay(context: EventContext): string {
+  const day = businessDayOf(context.now, context.timeZone);
+  return context.earliestDay !== undefined && day < context.earliestDay ? context.earliestDay : day;
 }

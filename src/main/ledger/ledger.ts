@@ -53,6 +53,11 @@ export interface LedgerDeps {
   newId: () => string;
   /** The store settings a fresh till starts with, until the manager or the server sets them. */
   initialStore: StoreSettings;
+  /**
+   * True while a paired till cannot reach its server (the sync engine's answer): redemptions are
+   * then capped by the program's offline allowance. Absent: the till is its own source of truth.
+   */
+  isOffline?: () => boolean;
 }
 
 export interface BalanceView {
@@ -210,12 +215,17 @@ const HistoryOptionsSchema = z.strictObject({
 
 export type Ledger = ReturnType<typeof createLedger>;
 
+/** The calendar day after a YYYY-MM-DD date. */
+function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
 /**
  * The till's points ledger: the service the screens, the POS link and sync call. Every operation
  * parses its input first, then does its reads and writes in one IMMEDIATE transaction, so it either
  * happens whole or not at all, and two callers can never interleave inside one.
  */
-export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
+export function createLedger({ db, clock, newId, initialStore, isOffline = () => false }: LedgerDeps) {
   initialiseTill(db, initialStore, newId, clock());
   let till: TillState = loadTillState(db);
 
@@ -259,6 +269,20 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
               coalesce(sum(CASE WHEN type = 'points.reversed' THEN json_extract(body, '$.payload.restoredPoints') END), 0) AS restored
          FROM ledger_events WHERE business_day = ? GROUP BY type`,
     ),
+    // Points this till let the customer redeem that the server has not settled yet: what the
+    // offline cap counts ("since the last successful sync", per customer).
+    unsyncedRedeemed: db
+      .prepare(
+        `SELECT coalesce(-sum(e.points_delta), 0) FROM ledger_events e JOIN outbox o ON o.seq = e.seq
+          WHERE e.phone = ? AND e.type = 'points.redeemed'`,
+      )
+      .pluck(),
+    lastClosedDay: db
+      .prepare(
+        `SELECT json_extract(body, '$.payload.businessDay') FROM ledger_events
+          WHERE type = 'day.closed' ORDER BY seq DESC LIMIT 1`,
+      )
+      .pluck(),
     dayUnsynced: db.prepare(
       `SELECT count(*) AS n FROM ledger_events e JOIN outbox o ON o.seq = e.seq
         WHERE e.business_day = ? AND e.type <> 'day.closed'`,
@@ -270,8 +294,17 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
   const inTransaction = db.transaction((work: () => unknown) => work());
   const atomically = <T>(work: () => T): T => inTransaction.immediate(work) as T;
 
+  // The last business day closed on this till: events after a close belong to the next day, even
+  // when the clock still says the closed one.
+  let lastClosedDay = (statements.lastClosedDay.get() as string | undefined) ?? null;
+
   function context(now: Date) {
-    return { deviceId: till.deviceId, timeZone: till.store.timeZone, now };
+    return {
+      deviceId: till.deviceId,
+      timeZone: till.store.timeZone,
+      now,
+      ...(lastClosedDay ? { earliestDay: dayAfter(lastClosedDay) } : {}),
+    };
   }
 
   function write(draft: Omit<EventDraft, 'ruleVersion'>, now: Date) {
@@ -442,10 +475,8 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
               limitPeriodStart(reward.limit, now, store.timeZone),
             )
           : 0,
-        // The sync engine will say when the till is offline; until then the till is its own
-        // source of truth and the policy floor is zero: never spend points the customer lacks.
-        offline: false,
-        redeemedOfflineSinceSync: 0,
+        offline: isOffline(),
+        redeemedOfflineSinceSync: statements.unsyncedRedeemed.get(phone) as number,
       });
       if (!decision.allowed) {
         throw new KioskError(
@@ -639,7 +670,9 @@ export function createLedger({ db, clock, newId, initialStore }: LedgerDeps) {
     const businessDay = parseInput(BusinessDaySchema, businessDayInput, 'businessDay');
     return atomically(() => {
       const { unsyncedEvents: _unsynced, ...totals } = dayTotals(businessDay);
-      return write({ type: 'day.closed', phone: null, payload: totals }, clock()).event;
+      const event = write({ type: 'day.closed', phone: null, payload: totals }, clock()).event;
+      if (lastClosedDay === null || businessDay > lastClosedDay) lastClosedDay = businessDay;
+      return event;
     });
   }
 

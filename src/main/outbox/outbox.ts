@@ -46,6 +46,12 @@ export interface Outbox {
    * balance now holds them (accepted, duplicate) or never will (rejected).
    */
   settle(settlements: readonly Settlement[], confirmed: readonly ConfirmedBalance[], now: Date): void;
+  /**
+   * Queues settled events again from `fromSeq` on, when the server turns out not to have them (it
+   * was restored from an older backup and answers seq_gap). Their points go back into the unsynced
+   * balance, the exact inverse of settle. Returns how many events were queued again.
+   */
+  requeueFrom(fromSeq: number): number;
 }
 
 export function createOutbox(db: Db): Outbox {
@@ -74,6 +80,26 @@ export function createOutbox(db: Db): Outbox {
      ON CONFLICT (phone) DO UPDATE SET confirmed_points = excluded.confirmed_points, confirmed_at = excluded.confirmed_at`,
   );
 
+  const settledFrom = db.prepare(
+    `SELECT s.seq, e.phone, e.points_delta AS pointsDelta
+       FROM settled_events s JOIN ledger_events e ON e.seq = s.seq
+      WHERE s.seq >= ? ORDER BY s.seq`,
+  );
+  const unsettle = db.prepare('DELETE FROM settled_events WHERE seq = ?');
+  const giveBackToUnsynced = db.prepare(
+    'UPDATE balances SET unsynced_points = unsynced_points + ? WHERE phone = ?',
+  );
+
+  const requeueFrom = db.transaction((fromSeq: number) => {
+    const rows = settledFrom.all(fromSeq) as { seq: number; phone: string | null; pointsDelta: number }[];
+    for (const row of rows) {
+      unsettle.run(row.seq);
+      insert.run(row.seq);
+      if (row.phone !== null && row.pointsDelta !== 0) giveBackToUnsynced.run(row.pointsDelta, row.phone);
+    }
+    return rows.length;
+  });
+
   const recordAttempt = db.transaction((seqs: readonly number[], error: string) => {
     for (const seq of seqs) bumpAttempt.run(error, seq);
   });
@@ -100,5 +126,6 @@ export function createOutbox(db: Db): Outbox {
     pendingCount: () => countPending.get() as number,
     recordAttempt: (seqs, error) => recordAttempt.immediate(seqs, error),
     settle: (settlements, confirmed, now) => settle.immediate(settlements, confirmed, now),
+    requeueFrom: (fromSeq) => requeueFrom.immediate(fromSeq),
   };
 }
