@@ -1,0 +1,217 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { pair } from './support/pairing';
+import { startProxy, type FaultProxy } from './support/proxy';
+import { startServer, type ServerProcess } from './support/server';
+import { CONSENT, openTill, phone, tillEvents, type TestTill } from './support/till';
+import { expectConvergedLive } from './support/verify';
+import { waitFor } from './support/wait';
+
+/**
+ * Network faults injected by a proxy between the till and the real server process: 5xx answers,
+ * timeouts, resets, very slow replies, a reply lost after the server applied the push (the same
+ * batch delivered twice), a sale while a push is in flight, a failure with no sale after it, the
+ * network lost mid-sync, and a malformed pull page. Each test ends on the same assertion: every
+ * event on the server exactly once, balances equal on server and till, nothing lost.
+ */
+
+let server: ServerProcess;
+let proxy: FaultProxy;
+const tills: TestTill[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+  proxy = await startProxy(() => server.url);
+}, 90_000);
+
+afterEach(() => proxy.clear());
+
+afterAll(async () => {
+  for (const till of tills) await till.cleanup();
+  await proxy?.close();
+  await server?.dispose();
+});
+
+async function pairedTill(options: Parameters<typeof openTill>[0] = {}) {
+  const { storeId } = await server.admin.createStore();
+  const till = openTill(options);
+  tills.push(till);
+  await pair(till, server, storeId, proxy.url);
+  return till;
+}
+
+function sales(till: TestTill, customer: number, count: number, prefix: string): void {
+  try {
+    till.ledger.enroll(phone(customer), CONSENT);
+  } catch {
+    // already enrolled
+  }
+  for (let i = 0; i < count; i++) {
+    till.ledger.checkIn(phone(customer), {
+      receiptId: `${prefix}-${i}`,
+      total: { amount: 100 + i, currency: 'USD' },
+    });
+  }
+}
+
+const pushes = () => proxy.seen.filter((s) => s.path.startsWith('/v1/sync/push'));
+
+describe('network faults between till and server', () => {
+  it('5xx answers: retried with backoff until the server takes the batch', async () => {
+    const till = await pairedTill();
+    sales(till, 1, 30, 'five');
+    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'status', status: 503 }, times: 3 });
+    proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'status', status: 500 }, times: 2 });
+    till.engine.start();
+    await waitFor(() => till.engine.status().pendingEvents === 0 && till.engine.status().lastError === null, {
+      what: 'outbox drained through 5xx answers',
+    });
+    expect(pushes().filter((p) => p.fault === 'status')).toHaveLength(3);
+    await till.engine.stop();
+    await expectConvergedLive(server, [till]);
+  });
+
+  it('timeouts: a server that never answers is given up on at the deadline and retried', async () => {
+    const till = await pairedTill({ options: { requestTimeoutMs: 300 } });
+    sales(till, 2, 10, 'hang');
+    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'hang' }, times: 2 });
+    const status = await till.engine.syncNow();
+    expect(status.online).toBe(false);
+    expect(status.lastError).toMatch(/did not answer within/);
+    till.engine.start();
+    await waitFor(() => till.engine.status().pendingEvents === 0, { what: 'drained after timeouts' });
+    await till.engine.stop();
+    await expectConvergedLive(server, [till]);
+  });
+
+  it('connection resets: the cut request is retried, nothing is doubled', async () => {
+    const till = await pairedTill();
+    sales(till, 3, 25, 'reset');
+    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'reset' }, times: 2 });
+    proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'reset' }, times: 1 });
+    const first = await till.engine.syncNow();
+    expect(first.lastError).toMatch(/cut|could not be reached/);
+    till.engine.start();
+    await waitFor(() => till.engine.status().pendingEvents === 0 && till.engine.status().lastError === null, {
+      what: 'drained after resets',
+    });
+    await till.engine.stop();
+    await expectConvergedLive(server, [till]);
+  });
+
+  it('very slow replies: a reply trickling in within the deadline is used; one past it is retried', async () => {
+    const till = await pairedTill({ options: { requestTimeoutMs: 1_500 } });
+    sales(till, 4, 20, 'slow');
+    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'slow', ms: 600 }, times: 1 });
+    const status = await till.engine.syncNow();
+    expect(status.pendingEvents).toBe(0);
+    sales(till, 4, 5, 'slower');
+    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'slow', ms: 4_000 }, times: 1 });
+    const late = await till.engine.syncNow();
+    expect(late.pendingEvents).toBe(5);
+    expect(late.lastError).toMatch(/did not answer within/);
+    // The server applied the slow push whose reply came too late: the retry is all "duplicate".
+    const again = await till.engine.syncNow();
+    expect(again.pendingEvents).toBe(0);
+    const states = tillEvents(till.db)
+      .slice(-5)
+      .map((e) => e.state);
+    expect(states).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+    await expectConvergedLive(server, [till]);
+  });
+
+  it('the same batch delivered twice: the reply is lost after the server applied it, the retry is answered duplicate', async () => {
+    const till = await pairedTill();
+    sales(till, 5, 12, 'twice');
+    const points = till.ledger.balance(phone(5)).provisional;
+    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'drop-reply' }, times: 1 });
+    const first = await till.engine.syncNow();
+    expect(first.pendingEvents).toBe(13);
+    // No pull after an unsettled push: the confirmed balance cannot count those points twice.
+    expect(till.ledger.balance(phone(5))).toMatchObject({ confirmed: 0, provisional: points });
+    const second = await till.engine.syncNow();
+    expect(second.pendingEvents).toBe(0);
+    const withoutSentAt = (body: string) => body.replace(/"sentAt":"[^"]+"/, '');
+    const [dropped, retried] = pushes().slice(-2);
+    expect(withoutSentAt(retried!.body)).toBe(withoutSentAt(dropped!.body));
+    expect(tillEvents(till.db).every((e) => e.state === 'duplicate')).toBe(true);
+    expect(till.ledger.balance(phone(5))).toMatchObject({ confirmed: points, provisional: points });
+    await expectConvergedLive(server, [till]);
+  });
+
+  it('a sale made while a push is in flight is pushed in the same run, in order', async () => {
+    const till = await pairedTill();
+    sales(till, 6, 3, 'before');
+    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'hold' }, times: 1 });
+    const run = till.engine.syncNow();
+    await waitFor(() => proxy.held() === 1, { what: 'push in flight' });
+    // The till keeps selling while its push waits: a check-in never waits for sync.
+    const started = performance.now();
+    sales(till, 6, 2, 'during');
+    expect(performance.now() - started).toBeLessThan(500);
+    proxy.release();
+    const status = await run;
+    expect(status.pendingEvents).toBe(0);
+    const seqs = pushes()
+      .slice(-2)
+      .map((p) => (JSON.parse(p.body) as { events: { seq: number }[] }).events.map((e) => e.seq));
+    expect(seqs).toEqual([
+      [1, 2, 3, 4],
+      [5, 6],
+    ]);
+    await expectConvergedLive(server, [till]);
+  });
+
+  it('one 5xx and no sale after it: the outbox still drains on its own (no write needed to retry)', async () => {
+    const till = await pairedTill();
+    sales(till, 7, 4, 'lonely');
+    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'status', status: 502 }, times: 1 });
+    till.engine.start();
+    await waitFor(() => pushes().some((p) => p.fault === 'status'), { what: 'the failed push' });
+    await waitFor(() => till.engine.status().pendingEvents === 0, { what: 'drained with no new sale' });
+    await till.engine.stop();
+    await expectConvergedLive(server, [till]);
+  });
+
+  it('the network lost mid-sync: live sync resumes by itself when it returns, without a restart', async () => {
+    const till = await pairedTill({ options: { batchSize: 10 } });
+    sales(till, 8, 60, 'midsync');
+    // Two batches go through, then the network is gone for a while.
+    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'delay', ms: 0 }, times: 2 });
+    proxy.add({ match: '* /', fault: { kind: 'reset' } });
+    till.engine.start();
+    await waitFor(() => till.engine.status().consecutiveFailures >= 3, { what: 'sync failing offline' });
+    expect(till.engine.status().online).toBe(false);
+    expect(till.engine.status().pendingEvents).toBe(41);
+    proxy.clear();
+    await waitFor(() => till.engine.status().pendingEvents === 0, {
+      what: 'resumed after the network returned',
+    });
+    await waitFor(() => till.engine.status().online, { what: 'online again' });
+    await till.engine.stop();
+    await expectConvergedLive(server, [till]);
+  });
+
+  it('a malformed pull page does not move the cursor; the next good page is applied', async () => {
+    const till = await pairedTill();
+    sales(till, 9, 2, 'malformed');
+    await till.engine.syncNow();
+    const cursor = () => till.db.prepare('SELECT cursor FROM sync_state').pluck().get();
+    const before = cursor();
+    sales(till, 9, 1, 'more');
+    proxy.add({
+      match: 'GET /v1/sync/pull',
+      fault: {
+        kind: 'rewrite',
+        body: (text) => text.replace(/"balance":(-?\d+)/, '"balance":"lots"'),
+      },
+      times: 1,
+    });
+    const bad = await till.engine.syncNow();
+    expect(bad.lastError).toMatch(/not understood/);
+    expect(cursor()).toBe(before);
+    const good = await till.engine.syncNow();
+    expect(good.lastError).toBeNull();
+    expect(cursor()).not.toBe(before);
+    await expectConvergedLive(server, [till]);
+  });
+});
