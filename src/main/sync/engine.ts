@@ -296,7 +296,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         if (error instanceof SyncFailure && error.kind === 'refused') refusal = error;
         else throw error;
       }
-      await pullAll(secret, state.storeId, controller.signal);
+      const reset = await pullAll(secret, state.storeId, controller.signal);
+      if (reset) await reconcileAfterRestore(secret, state.storeId, controller.signal);
       await dayCloser.confirmPending(secret, state.storeId, controller.signal);
       if (refusal) throw refusal;
       if (myGeneration !== generation) return;
@@ -452,7 +453,32 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   // ------------------------------------------------------------------------------------------
   // Pull
 
-  async function pullAll(secret: string, storeId: string, signal: AbortSignal): Promise<void> {
+  /**
+   * After the server asked for a fresh start (it was restored from a backup), ask it how far it
+   * has this till's events (an empty push answers lastSeq) and send again whatever it lost, even
+   * with no new sale to reveal the gap.
+   */
+  async function reconcileAfterRestore(secret: string, storeId: string, signal: AbortSignal): Promise<void> {
+    const { body } = await postBatch(secret, storeId, [], signal);
+    const lastLocal = (maxSettledSeq.get() as number | null) ?? 0;
+    if (body.lastSeq < lastLocal) {
+      const requeued = outbox.requeueFrom(body.lastSeq + 1);
+      log.warn('sync_server_missing_events', { serverLastSeq: body.lastSeq, lastLocal, requeued });
+      await pushAll(secret, storeId, signal);
+    } else if (body.lastSeq > ((maxSeq.get() as number | null) ?? 0)) {
+      log.error('sync_till_behind_server', { serverLastSeq: body.lastSeq, lastLocal });
+      store.recordError(
+        `The server has events of this till up to ${body.lastSeq}, more than this till has: its ledger may have been restored from an old copy. Contact support.`,
+        clock(),
+      );
+    }
+  }
+
+  const maxSettledSeq = db.prepare('SELECT max(seq) FROM settled_events').pluck();
+  const maxSeq = db.prepare('SELECT max(seq) FROM ledger_events').pluck();
+
+  /** Pulls until up to date; true when the server asked for a fresh start on the way. */
+  async function pullAll(secret: string, storeId: string, signal: AbortSignal): Promise<boolean> {
     let resets = 0;
     for (;;) {
       if (signal.aborted) throw new SyncFailure('network', 'The sync was restarted by its watchdog.');
@@ -482,7 +508,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         ledger.setProgram(effects.program);
       }
       lastProgressAt = Date.now();
-      if (page.upToDate) return;
+      if (page.upToDate) return resets > 0;
     }
   }
 

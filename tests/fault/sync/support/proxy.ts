@@ -52,6 +52,8 @@ export interface FaultProxy {
   release(): void;
   /** How many held requests are waiting. */
   held(): number;
+  /** Calls `listener` each time a request is forwarded to the server (it is then in flight). */
+  tap(listener: (seen: Seen) => void): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startProxy(target: () => string): Promise<FaultProxy> {
   const seen: Seen[] = [];
   const waiting: (() => void)[] = [];
   const sockets = new Set<Socket>();
+  const taps: ((seen: Seen) => void)[] = [];
 
   function pick(method: string, path: string): Fault | null {
     for (const rule of rules) {
@@ -80,6 +83,8 @@ export async function startProxy(target: () => string): Promise<FaultProxy> {
     onError: () => void,
   ): void {
     const url = new URL(req.url ?? '/', target());
+    const current = seen[seen.length - 1];
+    if (current) for (const listener of taps) listener(current);
     const upstream = httpRequest(
       {
         host: url.hostname,
@@ -205,6 +210,7 @@ export async function startProxy(target: () => string): Promise<FaultProxy> {
       for (const go of waiting.splice(0)) go();
     },
     held: () => waiting.length,
+    tap: (listener) => void taps.push(listener),
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((done) => server.close(() => done()));
