@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pair } from './support/pairing';
 import { startProxy, type FaultProxy } from './support/proxy';
-import { startServer, type ServerProcess } from './support/server';
+import { startServer } from './support/server';
 import { CONSENT, openTill, phone, type TestTill } from './support/till';
 import { expectConverged } from './support/verify';
 import { waitFor } from './support/wait';
