@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Database, type Queryable, isRetryableDbError } from '../db/database';
 import { type EventPayload, type LedgerEvent, canonicalJson, pointsDelta } from '../../../src/shared/events';
-import { type Program, earnPoints } from '../../../src/shared/program';
-import { sectionsOf } from '../../../src/shared/rules/schema';
 import { errorCodes } from '../../../src/shared/errors';
 import type {
   ConfirmedBalance,
@@ -15,6 +13,7 @@ import { HttpError } from '../http/errors';
 import type { AuthenticatedDevice } from './devices';
 import { touchCustomers } from './feed';
 import { type NewFlag, raiseFlags, resolveClockSkew, resolveOverdrawn } from './flags';
+import { type RuleProblem, type StoreRules, checkEarned, checkRedeemed } from './rule-check';
 import { programVersions } from './stores';
 
 /**
@@ -63,6 +62,8 @@ interface Prepared {
   hash: string;
   delta: number;
   receiptId: string | null;
+  /** What the rule check found wrong (flagged if the event is accepted). */
+  ruleProblem?: RuleProblem | null;
 }
 
 interface DeviceRow {
@@ -95,6 +96,7 @@ export async function push(
         event.type === 'points.earned' ? (event.payload as EventPayload<'points.earned'>).receiptId : null,
     };
   });
+  await checkRules(db, device.storeId, prepared);
   const skewMs = Date.parse(request.sentAt) - options.now.getTime();
   // Deadlocks cannot happen by design (locks are taken in a fixed order), but PostgreSQL may still
   // ask for a retry (e.g. serialization failure after failover); three tries, then a 5xx.
@@ -223,7 +225,17 @@ async function applyBatch(
       }
     }
     await resolveOverdrawn(tx, repaid);
-    flags.push(...(await checkRules(tx, storeId, device.id, accepted, customerByPhone)));
+    for (const p of accepted) {
+      if (!p.ruleProblem) continue;
+      flags.push({
+        kind: 'rule_mismatch',
+        storeId,
+        deviceId: device.id,
+        customerId: p.event.phone ? (customerByPhone.get(p.event.phone) ?? null) : null,
+        eventId: p.event.id,
+        detail: { type: p.event.type, ruleVersion: p.event.ruleVersion, ...p.ruleProblem },
+      });
+    }
   }
 
   // Confirmed balances of every customer in the batch, including those only in retried events
@@ -369,21 +381,30 @@ async function ensureCustomers(tx: Queryable, phones: string[]): Promise<Map<str
   const byPhone = new Map<string, string>();
   const wanted = [...new Set(phones)].sort();
   if (wanted.length === 0) return byPhone;
+  // Nearly every customer of a push is known: a plain read finds them without touching the unique
+  // index's insertion path, where a phone another transaction is still inserting (or updating)
+  // would make this one wait for it to commit.
+  const known = await tx.query<{ id: string; phone: string }>(
+    'SELECT id, phone FROM customers WHERE phone = ANY($1::text[])',
+    [wanted],
+  );
+  for (const row of known.rows) byPhone.set(row.phone, row.id);
+  const unknown = wanted.filter((phone) => !byPhone.has(phone));
+  if (unknown.length === 0) return byPhone;
   const { rows } = await tx.query<{ id: string; phone: string }>(
-    `WITH wanted AS (SELECT phone FROM unnest($1::text[]) AS u(phone)),
-          added AS (
-            INSERT INTO customers (phone) SELECT phone FROM wanted ORDER BY phone
-            ON CONFLICT (phone) DO NOTHING
-            RETURNING id, phone)
+    `WITH added AS (
+       INSERT INTO customers (phone) SELECT phone FROM unnest($1::text[]) AS u(phone) ORDER BY phone
+       ON CONFLICT (phone) DO NOTHING
+       RETURNING id, phone)
      SELECT id, phone FROM added
      UNION ALL
-     SELECT c.id, c.phone FROM customers c JOIN wanted w ON w.phone = c.phone`,
-    [wanted],
+     SELECT c.id, c.phone FROM customers c WHERE c.phone = ANY($1::text[])`,
+    [unknown],
   );
   for (const row of rows) byPhone.set(row.phone, row.id);
   // A customer created by a concurrent push that committed while this statement waited is not in
   // this statement's snapshot; a new statement sees it.
-  const missing = wanted.filter((phone) => !byPhone.has(phone));
+  const missing = unknown.filter((phone) => !byPhone.has(phone));
   if (missing.length > 0) {
     const again = await tx.query<{ id: string; phone: string }>(
       'SELECT id, phone FROM customers WHERE phone = ANY($1::text[])',
@@ -480,6 +501,7 @@ async function applyBalances(
     earned: number;
     redeemed: number;
     reversed: number;
+    restored: number;
     adjusted: number;
     event_count: number;
   }
@@ -495,6 +517,7 @@ async function applyBalances(
         earned: 0,
         redeemed: 0,
         reversed: 0,
+        restored: 0,
         adjusted: 0,
         event_count: 0,
       };
@@ -504,27 +527,39 @@ async function applyBalances(
     sum.event_count += 1;
     if (p.event.type === 'points.earned') sum.earned += p.delta;
     else if (p.event.type === 'points.redeemed') sum.redeemed -= p.delta;
-    else if (p.event.type === 'points.reversed') sum.reversed -= p.delta;
-    else if (p.event.type === 'points.adjusted') sum.adjusted += p.delta;
+    else if (p.event.type === 'points.reversed') {
+      sum.reversed += p.event.payload.points;
+      sum.restored += p.event.payload.restoredPoints ?? 0;
+    } else if (p.event.type === 'points.adjusted') sum.adjusted += p.delta;
   }
   if (sums.size === 0) return new Map();
+  const list = [...sums.values()];
   const { rows } = await tx.query<{ customer_id: string; points: number }>(
-    `INSERT INTO balances (customer_id, points, earned, redeemed, reversed, adjusted, event_count)
-     SELECT x.customer_id, x.points, x.earned, x.redeemed, x.reversed, x.adjusted, x.event_count
-       FROM json_to_recordset($1::json) AS x(
-              customer_id uuid, points bigint, earned bigint, redeemed bigint, reversed bigint,
-              adjusted bigint, event_count bigint)
+    `INSERT INTO balances (customer_id, points, earned, redeemed, reversed, restored, adjusted, event_count)
+     SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
+                          $6::bigint[], $7::bigint[], $8::bigint[]) AS x(customer_id)
+      -- Concurrent pushes lock the balance rows they share in the same order: no deadlock.
       ORDER BY x.customer_id
      ON CONFLICT (customer_id) DO UPDATE SET
        points = balances.points + EXCLUDED.points,
        earned = balances.earned + EXCLUDED.earned,
        redeemed = balances.redeemed + EXCLUDED.redeemed,
        reversed = balances.reversed + EXCLUDED.reversed,
+       restored = balances.restored + EXCLUDED.restored,
        adjusted = balances.adjusted + EXCLUDED.adjusted,
        event_count = balances.event_count + EXCLUDED.event_count,
        updated_at = now()
      RETURNING customer_id, points`,
-    [JSON.stringify([...sums.values()])],
+    [
+      list.map((x) => x.customer_id),
+      list.map((x) => x.points),
+      list.map((x) => x.earned),
+      list.map((x) => x.redeemed),
+      list.map((x) => x.reversed),
+      list.map((x) => x.restored),
+      list.map((x) => x.adjusted),
+      list.map((x) => x.event_count),
+    ],
   );
   const phoneOf = new Map([...customerByPhone].map(([phone, id]) => [id, phone]));
   const touched = new Map<string, Touched>();
@@ -610,88 +645,55 @@ async function applyProfiles(
   );
 }
 
-/**
- * The event carries the sale total only; item rules need its lines, tiers the customer's tier
- * history, promotions the local time. The server re-computes points only for programs without
- * them, so a correct till is never flagged.
- */
-function serverCanRecompute(program: Program): boolean {
-  const sections = sectionsOf(program);
-  return (
-    sections.itemRules.length === 0 &&
-    sections.tiers.levels.length === 0 &&
-    sections.promotions.offers.length === 0
-  );
-}
-
-// A store's currency never changes (no API changes it), so a process may keep it.
-const currencies = new Map<string, string>();
-async function storeCurrency(tx: Queryable, storeId: string): Promise<string | undefined> {
-  const known = currencies.get(storeId);
+// A store's currency and time zone never change (no API changes them), so a process may keep them.
+const storeRulesCache = new Map<string, StoreRules>();
+async function storeRules(db: Queryable, storeId: string): Promise<StoreRules | undefined> {
+  const known = storeRulesCache.get(storeId);
   if (known) return known;
-  const { rows } = await tx.query<{ currency: string }>('SELECT currency FROM stores WHERE id = $1', [
-    storeId,
-  ]);
-  const currency = rows[0]?.currency;
-  if (currency) {
-    if (currencies.size > 100_000) currencies.clear();
-    currencies.set(storeId, currency);
-  }
-  return currency;
+  const { rows } = await db.query<{ currency: string; time_zone: string }>(
+    'SELECT currency, time_zone FROM stores WHERE id = $1',
+    [storeId],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  if (storeRulesCache.size > 100_000) storeRulesCache.clear();
+  const rules = { currency: row.currency, timeZone: row.time_zone };
+  storeRulesCache.set(storeId, rules);
+  return rules;
 }
 
 /**
- * Did the till compute what the program says? A mismatch is flagged for a person to look at, never
- * refused: the customer was already told the points. Checked when the server knows the program
- * version the event names.
+ * Did the till compute what the program says (rule-check.ts)? Pure computation, done before the
+ * transaction so no lock is held meanwhile; flags are raised for the events the push accepts.
+ * Checked when the server knows the program version the event names.
  */
-async function checkRules(
-  tx: Queryable,
-  storeId: string,
-  deviceId: string,
-  accepted: Prepared[],
-  customerByPhone: Map<string, string>,
-): Promise<NewFlag[]> {
-  const relevant = accepted.filter(
+async function checkRules(db: Queryable, storeId: string, batch: Prepared[]): Promise<void> {
+  const relevant = batch.filter(
     (p) => p.event.type === 'points.earned' || p.event.type === 'points.redeemed',
   );
-  if (relevant.length === 0) return [];
+  if (relevant.length === 0) return;
   const programs = await programVersions(
-    tx,
+    db,
     storeId,
     relevant.map((p) => p.event.ruleVersion),
   );
-  const currency = await storeCurrency(tx, storeId);
-  const flags: NewFlag[] = [];
-  const flag = (p: Prepared, detail: Record<string, unknown>) =>
-    flags.push({
-      kind: 'rule_mismatch',
-      storeId,
-      deviceId,
-      customerId: p.event.phone ? (customerByPhone.get(p.event.phone) ?? null) : null,
-      eventId: p.event.id,
-      detail: { type: p.event.type, ruleVersion: p.event.ruleVersion, ...detail },
-    });
+  const store = await storeRules(db, storeId);
+  if (!store) return;
   for (const p of relevant) {
     const event = p.event;
     const program = programs.get(event.ruleVersion);
     if (event.type === 'points.earned') {
-      const payload = event.payload;
-      if (payload.total && payload.total.currency !== currency) {
-        flag(p, { problem: 'currency', expected: currency, got: payload.total.currency });
-        continue;
+      if (program) p.ruleProblem = checkEarned(program, event, store);
+      else if (event.payload.total && event.payload.total.currency !== store.currency) {
+        p.ruleProblem = {
+          problem: 'currency',
+          field: 'total',
+          expected: store.currency,
+          got: event.payload.total.currency,
+        };
       }
-      if (!program || !serverCanRecompute(program)) continue;
-      const expected = earnPoints(program, payload.total).points;
-      if (expected !== payload.points) flag(p, { problem: 'points', expected, got: payload.points });
     } else if (event.type === 'points.redeemed' && program) {
-      const { rewardId, points } = event.payload;
-      const reward = program.rewards.find((r) => r.id === rewardId);
-      if (!reward) flag(p, { problem: 'unknown_reward', rewardId });
-      else if (reward.pointsCost !== points) {
-        flag(p, { problem: 'points', expected: reward.pointsCost, got: points });
-      }
+      p.ruleProblem = checkRedeemed(program, event);
     }
   }
-  return flags;
 }

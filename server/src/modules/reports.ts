@@ -13,7 +13,10 @@ export interface DayTotals {
   enrolments: number;
   pointsIssued: number;
   pointsRedeemed: number;
+  /** Earned points taken back by refunds. */
   pointsReversed: number;
+  /** Points spent on rewards that refunds gave back (points.reversed restoredPoints). */
+  pointsRestored: number;
   /** Net: positive adjustments minus negative ones. */
   pointsAdjusted: number;
   /** Events of the day, not counting day.closed events. */
@@ -48,6 +51,7 @@ interface TotalsRow {
   issued: number;
   redeemed: number;
   reversed: number;
+  restored: number;
   adjusted: number;
   events: number;
 }
@@ -58,6 +62,7 @@ const toTotals = (r: Omit<TotalsRow, 'device_id'>): DayTotals => ({
   pointsIssued: r.issued,
   pointsRedeemed: r.redeemed,
   pointsReversed: r.reversed,
+  pointsRestored: r.restored,
   pointsAdjusted: r.adjusted,
   events: r.events,
 });
@@ -68,6 +73,7 @@ const emptyTotals = (): DayTotals => ({
   pointsIssued: 0,
   pointsRedeemed: 0,
   pointsReversed: 0,
+  pointsRestored: 0,
   pointsAdjusted: 0,
   events: 0,
 });
@@ -80,7 +86,10 @@ export async function dailyReport(db: Queryable, storeId: string, date: string):
             count(*) FILTER (WHERE type = 'customer.enrolled') AS enrolments,
             COALESCE(sum(points) FILTER (WHERE type = 'points.earned'), 0) AS issued,
             COALESCE(-sum(points) FILTER (WHERE type = 'points.redeemed'), 0) AS redeemed,
-            COALESCE(-sum(points) FILTER (WHERE type = 'points.reversed'), 0) AS reversed,
+            COALESCE(sum((body->'payload'->>'points')::bigint)
+                     FILTER (WHERE type = 'points.reversed'), 0) AS reversed,
+            COALESCE(sum((body->'payload'->>'restoredPoints')::bigint)
+                     FILTER (WHERE type = 'points.reversed'), 0) AS restored,
             COALESCE(sum(points) FILTER (WHERE type = 'points.adjusted'), 0) AS adjusted,
             count(*) FILTER (WHERE type <> 'day.closed') AS events
        FROM ledger_events
@@ -122,6 +131,7 @@ export async function dailyReport(db: Queryable, storeId: string, date: string):
       pointsIssued: p.pointsEarned ?? 0,
       pointsRedeemed: p.pointsRedeemed ?? 0,
       pointsReversed: p.pointsReversed ?? 0,
+      pointsRestored: p.pointsRestored ?? 0,
       pointsAdjusted: p.pointsAdjusted ?? 0,
       events: p.eventCount ?? 0,
     };
@@ -132,8 +142,10 @@ export async function dailyReport(db: Queryable, storeId: string, date: string):
       differences: [],
     };
     entry.till = till;
+    // A till whose day.closed predates pointsRestored is compared on what it reports.
     entry.differences = (Object.keys(till) as (keyof DayTotals)[]).filter(
-      (key) => till[key] !== entry.server[key],
+      (key) =>
+        (key !== 'pointsRestored' || p.pointsRestored !== undefined) && till[key] !== entry.server[key],
     );
     tills.set(row.device_id, entry);
   }
@@ -159,6 +171,7 @@ const CSV_COLUMNS = [
   'points_issued',
   'points_redeemed',
   'points_reversed',
+  'points_restored',
   'points_adjusted',
   'events',
   'outstanding_points',
@@ -180,6 +193,7 @@ export function dailyReportCsv(report: DailyReport): string {
     t.pointsIssued,
     t.pointsRedeemed,
     t.pointsReversed,
+    t.pointsRestored,
     t.pointsAdjusted,
     t.events,
     report.outstandingPoints,

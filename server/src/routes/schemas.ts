@@ -105,6 +105,7 @@ const DayTotalsSchema = z.object({
   pointsIssued: z.number().int(),
   pointsRedeemed: z.number().int(),
   pointsReversed: z.number().int(),
+  pointsRestored: z.number().int(),
   pointsAdjusted: z.number().int(),
   events: z.number().int(),
 });
