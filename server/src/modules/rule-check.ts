@@ -76,7 +76,9 @@ export function checkEarned(
     return { problem: 'points', expected, got: payload.points, tierId };
   }
   const expiresOn =
-    sections.expiry.kind === 'never' ? null : lotExpiresOn(sections.expiry, wallClock(at, store.timeZone).date);
+    sections.expiry.kind === 'never'
+      ? null
+      : lotExpiresOn(sections.expiry, wallClock(at, store.timeZone).date);
   if ((payload.expiresOn ?? null) !== expiresOn) {
     return { problem: 'expiry', expected: expiresOn, got: payload.expiresOn ?? null };
   }
