@@ -338,8 +338,15 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     return `{"deviceId":${JSON.stringify(deviceId)},"events":[${events.map((e) => e.body).join(',')}],"sentAt":${JSON.stringify(clock().toISOString())},"storeId":${JSON.stringify(storeId)}}`;
   }
 
-  function takeBatch(size: number): PendingEvent[] {
-    const candidates = outbox.pending(size);
+  const pendingAfter = db.prepare(
+    `SELECT o.seq, e.id, e.phone, e.points_delta AS pointsDelta, e.body, o.attempts
+       FROM outbox o JOIN ledger_events e ON e.seq = o.seq
+      WHERE o.seq > ? ORDER BY o.seq LIMIT ?`,
+  );
+
+  /** The next events to push after `afterSeq`: at most `size`, and within the byte budget. */
+  function takeBatch(afterSeq: number, size: number): PendingEvent[] {
+    const candidates = pendingAfter.all(afterSeq, size) as PendingEvent[];
     const batch: PendingEvent[] = [];
     let bytes = 200;
     for (const event of candidates) {
@@ -393,58 +400,79 @@ export function createSyncEngine(deps: SyncEngineDeps) {
 
   async function pushAll(secret: string, storeId: string, signal: AbortSignal): Promise<void> {
     let requeues = 0;
-    for (;;) {
-      if (signal.aborted) throw new SyncFailure('network', 'The sync was restarted by its watchdog.');
-      const events = takeBatch(batchSize);
-      if (events.length === 0) return;
-      let reply: PushResponse;
-      try {
-        reply = (await postBatch(secret, storeId, events, signal)).body;
-      } catch (error) {
-        if (!(error instanceof SyncFailure)) throw error;
-        if (error.kind === 'too_large' && events.length > 1) {
-          batchSize = Math.max(1, Math.floor(events.length / 2));
-          log.warn('sync_batch_split', { events: events.length, next: batchSize });
-          continue;
+    // The next batch, sent as soon as the previous answer arrived and before it is settled here:
+    // the server has committed the previous batch, so this one starts where it stopped, and the
+    // till's settle transaction (and its fsync) runs while the server works on the next one.
+    let ahead: { events: PendingEvent[]; reply: Promise<PushResponse> } | null = null;
+    const send = (events: PendingEvent[]) => ({
+      events,
+      reply: postBatch(secret, storeId, events, signal).then((r) => r.body),
+    });
+    try {
+      for (;;) {
+        if (signal.aborted) throw new SyncFailure('network', 'The sync was restarted by its watchdog.');
+        let batch = ahead;
+        ahead = null;
+        if (!batch) {
+          const events = takeBatch(0, batchSize);
+          if (events.length === 0) return;
+          batch = send(events);
         }
-        if (error.kind === 'refused' && events.length > 1) {
-          // One event the server cannot read would refuse the whole batch: halve until it is alone,
-          // so every event before it still goes through.
-          batchSize = Math.max(1, Math.floor(events.length / 2));
-          continue;
+        const { events } = batch;
+        let reply: PushResponse;
+        try {
+          reply = await batch.reply;
+        } catch (error) {
+          if (!(error instanceof SyncFailure)) throw error;
+          if (error.kind === 'too_large' && events.length > 1) {
+            batchSize = Math.max(1, Math.floor(events.length / 2));
+            log.warn('sync_batch_split', { events: events.length, next: batchSize });
+            continue;
+          }
+          if (error.kind === 'refused' && events.length > 1) {
+            // One event the server cannot read would refuse the whole batch: halve until it is
+            // alone, so every event before it still goes through.
+            batchSize = Math.max(1, Math.floor(events.length / 2));
+            continue;
+          }
+          if (error.kind === 'seq_gap' && error.detail.expectedSeq !== undefined && requeues < 3) {
+            // The server lacks events this till settled: it was restored from an older backup.
+            // Send them again; their ids make it safe whatever the server still has.
+            const from = error.detail.expectedSeq;
+            const requeued = from < events[0]!.seq ? outbox.requeueFrom(from) : 0;
+            log.warn('sync_server_missing_events', { expectedSeq: from, requeued });
+            requeues++;
+            if (requeued > 0) continue;
+          }
+          if (error.kind === 'refused') {
+            const event = events[0]!;
+            throw new SyncFailure(
+              'refused',
+              `The server refused event ${event.seq} (${error.message}); events after it wait. Contact support.`,
+              error.detail,
+            );
+          }
+          if (error.retryable)
+            outbox.recordAttempt(
+              events.map((event) => event.seq),
+              error.message,
+            );
+          throw error;
         }
-        if (error.kind === 'seq_gap' && error.detail.expectedSeq !== undefined && requeues < 3) {
-          // The server lacks events this till settled: it was restored from an older backup. Send
-          // them again; their ids make it safe whatever the server still has.
-          const from = error.detail.expectedSeq;
-          const requeued = from < events[0]!.seq ? outbox.requeueFrom(from) : 0;
-          log.warn('sync_server_missing_events', { expectedSeq: from, requeued });
-          requeues++;
-          if (requeued > 0) continue;
-        }
-        if (error.kind === 'refused') {
-          const event = events[0]!;
-          throw new SyncFailure(
-            'refused',
-            `The server refused event ${event.seq} (${error.message}); events after it wait. Contact support.`,
-            error.detail,
-          );
-        }
-        if (error.retryable)
-          outbox.recordAttempt(
-            events.map((event) => event.seq),
-            error.message,
-          );
-        throw error;
+        const settlements = settlementsOf(events, reply);
+        batchSize = Math.min(options.batchSize, MAX_PUSH_EVENTS, batchSize * 2);
+        const following = takeBatch(events[events.length - 1]!.seq, batchSize);
+        if (following.length > 0 && !signal.aborted) ahead = send(following);
+        settleBatch.immediate(settlements, reply, clock());
+        setOnline(true);
+        const rejected = reply.results.filter((result) => result.status === 'rejected');
+        if (rejected.length > 0) log.warn('sync_events_rejected', { rejected });
+        lastProgressAt = Date.now();
+        emit();
       }
-      const settlements = settlementsOf(events, reply);
-      settleBatch.immediate(settlements, reply, clock());
-      setOnline(true);
-      batchSize = Math.min(options.batchSize, MAX_PUSH_EVENTS, batchSize * 2);
-      const rejected = reply.results.filter((result) => result.status === 'rejected');
-      if (rejected.length > 0) log.warn('sync_events_rejected', { rejected });
-      lastProgressAt = Date.now();
-      emit();
+    } finally {
+      // Settling failed with a batch on the wire: its answer is not needed (it is sent again).
+      (ahead as { reply: Promise<PushResponse> } | null)?.reply.catch(() => {});
     }
   }
 

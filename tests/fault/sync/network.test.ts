@@ -191,6 +191,42 @@ describe('network faults between till and server', () => {
     await expectConvergedLive(server, [till]);
   });
 
+  it('refused mid-pull (401, as when a token is re-checked) then accepted: resumes at the saved cursor, no duplicate rows', async () => {
+    const seller = await pairedTill();
+    for (let i = 0; i < 60; i++) {
+      seller.ledger.enroll(phone(600 + i), CONSENT);
+      seller.ledger.checkIn(phone(600 + i), {
+        receiptId: `e2-${i}`,
+        total: { amount: 100 * (i + 1), currency: 'USD' },
+      });
+    }
+    await seller.engine.syncNow();
+    const storeId = seller.engine.status().storeId!;
+    const reader = openTill({ options: { pullLimit: 10 } });
+    tills.push(reader);
+    await pair(reader, server, storeId, proxy.url);
+    let pulls = 0;
+    proxy.tap((seen) => {
+      if (seen.path.startsWith('/v1/sync/pull')) pulls++;
+    });
+    proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'delay', ms: 0 }, times: 3 });
+    proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'status', status: 401 }, times: 1 });
+    const refused = await reader.engine.syncNow();
+    expect(refused.pairingProblem).not.toBeNull();
+    const saved = reader.db.prepare('SELECT count(*) FROM server_customers').pluck().get() as number;
+    expect(saved).toBeGreaterThan(0);
+    expect(saved).toBeLessThan(60);
+    const pullsBefore = pulls;
+    const resumed = await reader.engine.syncNow();
+    expect(resumed.pairingProblem).toBeNull();
+    // Resumed from the saved cursor, not from the start: fewer pages than a full snapshot.
+    expect(pulls - pullsBefore).toBeLessThan(7);
+    expect(reader.db.prepare('SELECT count(*) FROM server_customers').pluck().get()).toBe(60);
+    expect(reader.db.prepare('SELECT count(*) FROM balances').pluck().get()).toBe(60);
+    expect(reader.ledger.balance(phone(659)).confirmed).toBe(60);
+    await expectConvergedLive(server, [seller]);
+  });
+
   it('a malformed pull page does not move the cursor; the next good page is applied', async () => {
     const till = await pairedTill();
     sales(till, 9, 2, 'malformed');
