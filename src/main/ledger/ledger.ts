@@ -410,9 +410,8 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
             ...(sale?.tax ? { tax: sale.tax } : {}),
             ...(sale?.tip ? { tip: sale.tip } : {}),
             ...(sale?.lines?.length ? { lines: sale.lines } : {}),
-            ...(standing.tierId !== null || earning.tier
-              ? { tierId: earning.tier?.id ?? standing.tierId }
-              : {}),
+            // The tier the points were actually earned at (for the server's recheck), when the program has tiers.
+            ...(sectionsOf(program).tiers.levels.length > 0 ? { tierId: earning.tier?.id ?? null } : {}),
             ...(lot.expiresOn ? { expiresOn: lot.expiresOn } : {}),
           },
         },

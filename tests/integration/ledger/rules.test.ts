@@ -106,6 +106,8 @@ describe('promotions and tiers', () => {
     t.ledger.refund('R-1');
     const third = t.ledger.checkIn(PHONE, { receiptId: 'R-3', total: usd(1000) });
     expect(third).toMatchObject({ pointsEarned: 10, tier: null });
+    // The event names the tier the points were earned at, so the server can recheck them.
+    expect(t.ledger.history(PHONE, { limit: 1 })[0]?.payload).toMatchObject({ points: 10, tierId: null });
   });
 });
 
