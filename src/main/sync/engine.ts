@@ -181,7 +181,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   let batchSize = Math.min(options.batchSize, MAX_PUSH_EVENTS);
   const listeners = new Set<(status: SyncStatus) => void>();
 
-  const token = () => secrets.load();
+  // The token is read from its store once (a sealed store may ask the OS keyring each time).
+  let cachedToken: string | null | undefined;
+  const token = (): string | null =>
+    cachedToken === undefined ? (cachedToken = secrets.load()) : cachedToken;
   const isPaired = (state: SyncStateRow = store.read()) =>
     state.serverUrl !== null && state.storeId !== null && token() !== null;
 
@@ -278,6 +281,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const state = store.read();
     const secret = token();
     if (state.serverUrl === null || state.storeId === null || secret === null) {
+      // Not paired: look again later (pairing starts a cycle at once anyway).
+      schedule(options.idlePollMs);
       emit();
       return;
     }
@@ -614,6 +619,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     // The token first: a crash after it leaves a till that looks unpaired (pair again), never one
     // that believes it is paired without a token.
     secrets.save(body.token);
+    cachedToken = body.token;
     store.pair(serverUrl, body.storeId, clock());
     ledger.setStore(storeSettingsOf(body.store));
     failures = 0;
@@ -759,9 +765,23 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     /** Forgets the pairing (the token too); the outbox keeps every event for the next pairing. */
     unpair(): void {
       secrets.clear();
+      cachedToken = null;
       store.unpair();
       setOnline(false);
       emit();
+    },
+    /**
+     * Takes over a pairing made elsewhere (the shell's pairing.json from before this engine): the
+     * token goes to the secret store, the server and store to the sync state.
+     */
+    adoptPairing(pairing: { serverUrl: string; storeId: string; token: string }): void {
+      const serverUrl = parseServerUrl(pairing.serverUrl);
+      secrets.save(pairing.token);
+      cachedToken = pairing.token;
+      store.pair(serverUrl, pairing.storeId, clock());
+      failures = 0;
+      emit();
+      if (running) void requestCycle();
     },
     lookupCustomer,
     /**

@@ -101,6 +101,22 @@ describe('pairing', () => {
     expect(good.paired).toBe(true);
   });
 
+  it('takes over a pairing made before the engine (server, store, token) and syncs with it', async () => {
+    const { storeId } = await server.admin.createStore();
+    const a = till();
+    const code = await server.admin.enrollmentCode(storeId);
+    const reply = await fetch(`${server.url}/v1/devices/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enrollmentCode: code, name: 'Old pairing', deviceId: a.ledger.deviceId }),
+    });
+    const { token } = (await reply.json()) as { token: string };
+    a.engine.adoptPairing({ serverUrl: server.url, storeId, token });
+    a.ledger.enroll(phone(5), CONSENT);
+    const status = await a.engine.syncNow();
+    expect(status).toMatchObject({ paired: true, pendingEvents: 0, lastError: null });
+  });
+
   it('a revoked token is shown to the manager as a pairing problem, and sync keeps the events', async () => {
     const { storeId } = await server.admin.createStore();
     const a = till();
