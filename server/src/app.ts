@@ -20,6 +20,7 @@ import { HttpError, installErrorHandling } from './http/errors';
 import { bearerToken, sameHash, sha256 } from './http/tokens';
 import { type Metrics, createMetrics } from './metrics';
 import { type AuthenticatedDevice, authenticateDevice } from './modules/devices';
+import { type RecheckLoop, startRecheckLoop } from './modules/rule-recheck';
 import { adminRoutes } from './routes/admin';
 import { opsRoutes } from './routes/ops';
 import { syncRoutes } from './routes/sync';
@@ -178,5 +179,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(opsRoutes(context));
   await app.register(syncRoutes(context));
   await app.register(adminRoutes(context));
+
+  // The rule check runs beside the requests, not inside the push (modules/rule-recheck.ts).
+  let recheck: RecheckLoop | undefined;
+  app.addHook('onReady', async () => {
+    recheck = startRecheckLoop(db, {
+      intervalMs: config.ruleRecheckIntervalMs,
+      onPass: (pass) => {
+        if (pass.flagged > 0) metrics.flagsRaised.inc({ kind: 'rule_mismatch' }, pass.flagged);
+      },
+      onError: (error) => app.log.error({ err: error }, 'rule recheck pass failed; retrying'),
+    });
+  });
+  app.addHook('onClose', async () => {
+    await recheck?.stop();
+  });
   return app;
 }

@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   PG_POOL_SIZE: intFromEnv('PG_POOL_SIZE', 20, 1, 1000),
   /** A till clock further than this from the server clock is flagged (never refused). */
   CLOCK_SKEW_TOLERANCE_SECONDS: intFromEnv('CLOCK_SKEW_TOLERANCE_SECONDS', 120, 1, 86_400 * 365),
+  RULE_RECHECK_INTERVAL_MS: intFromEnv('RULE_RECHECK_INTERVAL_MS', 1000, 50, 3_600_000),
   /** Set when behind a reverse proxy / load balancer so rate limits see the real client address. */
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0', ''])
@@ -55,6 +56,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   rateLimit: { perIp: number; perToken: number; registerPerIp: number };
   clockSkewToleranceMs: number;
+  /** Pause between passes of the background rule recheck (rule-recheck.ts). */
+  ruleRecheckIntervalMs: number;
   trustProxy: boolean;
 }
 
@@ -91,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       registerPerIp: e.RATE_LIMIT_REGISTER_PER_IP,
     },
     clockSkewToleranceMs: e.CLOCK_SKEW_TOLERANCE_SECONDS * 1000,
+    ruleRecheckIntervalMs: e.RULE_RECHECK_INTERVAL_MS,
     trustProxy: e.TRUST_PROXY,
   };
 }

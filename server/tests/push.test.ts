@@ -302,6 +302,8 @@ describe('push: redemptions, flags and clocks', () => {
     const res = await till.push([wrong, till.redeemed(p, 40)]); // reward costs 100
     expect(res.body.results.every((r) => r.status === 'accepted')).toBe(true);
     expect(balanceOf(res.body, p)).toBe(15);
+    // Flagged by the background recheck, a moment after the push: wait until it has run.
+    await server.recheckRules();
     const { rows } = await server.db.query<{ detail: { problem: string; expected: number; got: number } }>(
       "SELECT detail FROM flags WHERE kind = 'rule_mismatch' AND device_id = $1 ORDER BY id",
       [till.deviceId],

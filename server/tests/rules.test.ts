@@ -117,7 +117,9 @@ function earnedAsTheTillWould(
   } as LedgerEvent;
 }
 
+/** The rule_mismatch flags of these events, once the background recheck has checked them. */
 async function mismatches(eventIds: string[]) {
+  await server.recheckRules();
   const { rows } = await server.db.query<{ event_id: string; detail: Record<string, unknown> }>(
     "SELECT event_id, detail FROM flags WHERE kind = 'rule_mismatch' AND event_id = ANY($1::uuid[]) ORDER BY id",
     [eventIds],
@@ -173,6 +175,8 @@ describe('rule check: points.earned recomputed with the rules engine', () => {
     expect(res.body.results.map((r) => r.status)).toEqual(['accepted', 'accepted', 'accepted']);
     const balance = res.body.balances.find((b) => b.phone === phone(103))?.balance;
     expect(balance).toBe(pointsOf(honest) + 10);
+    // Two processes' passes at once still flag each event once (advisory lock, cursor in the row).
+    await Promise.all([server.recheckRules(), server.recheckRules()]);
     const flags = await mismatches([inflated.id, wrongDayTampered.id, fakeTierTampered.id]);
     expect(flags.map((f) => [f.event_id, f.detail])).toEqual([
       [
@@ -198,6 +202,20 @@ describe('rule check: points.earned recomputed with the rules engine', () => {
     expect((await mismatches([tampered.id])).map((f) => f.detail)).toEqual([
       expect.objectContaining({ problem: 'expiry', expected: '2027-11-25', got: '2030-01-01' }),
     ]);
+  });
+
+  it('the recheck keeps its position in the database: an event is checked, and flagged, once', async () => {
+    const event = earnedAsTheTillWould(phone(108), 'T-9', WEDNESDAY, { tierPoints: 0, tierId: null });
+    const tampered = { ...event, payload: { ...event.payload, points: pointsOf(event) + 1 } } as LedgerEvent;
+    await till.push([tampered]);
+    await server.recheckRules();
+    await server.recheckRules();
+    expect(await mismatches([tampered.id])).toHaveLength(1);
+    const { rows } = await server.db.query<{ behind: boolean }>(
+      `SELECT r.cursor_seq < e.server_seq AS behind FROM rule_recheck r, ledger_events e WHERE e.id = $1`,
+      [tampered.id],
+    );
+    expect(rows).toEqual([{ behind: false }]);
   });
 
   it('a till naming the tier it last recorded, which the rolling window no longer reaches, is not flagged', async () => {

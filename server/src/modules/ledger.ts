@@ -13,8 +13,6 @@ import { HttpError } from '../http/errors';
 import type { AuthenticatedDevice } from './devices';
 import { touchCustomers } from './feed';
 import { type NewFlag, raiseFlags, resolveClockSkew, resolveOverdrawn } from './flags';
-import { type RuleProblem, type StoreRules, checkEarned, checkRedeemed } from './rule-check';
-import { programVersions } from './stores';
 
 /**
  * Owns ledger_events, rejected_events, balances (and the customer profile columns events change).
@@ -48,7 +46,6 @@ export interface PushStats {
   rejected: number;
   clockSkewFlagged: boolean;
   overdrawn: number;
-  ruleMismatches: number;
 }
 
 export function hashEvent(event: LedgerEvent): string {
@@ -62,8 +59,6 @@ interface Prepared {
   hash: string;
   delta: number;
   receiptId: string | null;
-  /** What the rule check found wrong (flagged if the event is accepted). */
-  ruleProblem?: RuleProblem | null;
 }
 
 interface DeviceRow {
@@ -96,7 +91,6 @@ export async function push(
         event.type === 'points.earned' ? (event.payload as EventPayload<'points.earned'>).receiptId : null,
     };
   });
-  await checkRules(db, device.storeId, prepared);
   const skewMs = Date.parse(request.sentAt) - options.now.getTime();
   // Deadlocks cannot happen by design (locks are taken in a fixed order), but PostgreSQL may still
   // ask for a retry (e.g. serialization failure after failover); three tries, then a 5xx.
@@ -225,17 +219,7 @@ async function applyBatch(
       }
     }
     await resolveOverdrawn(tx, repaid);
-    for (const p of accepted) {
-      if (!p.ruleProblem) continue;
-      flags.push({
-        kind: 'rule_mismatch',
-        storeId,
-        deviceId: device.id,
-        customerId: p.event.phone ? (customerByPhone.get(p.event.phone) ?? null) : null,
-        eventId: p.event.id,
-        detail: { type: p.event.type, ruleVersion: p.event.ruleVersion, ...p.ruleProblem },
-      });
-    }
+    // Rule mismatches are flagged by the background recheck (rule-recheck.ts), not here.
   }
 
   // Confirmed balances of every customer in the batch, including those only in retried events
@@ -301,7 +285,6 @@ async function applyBatch(
     rejected: ordered.filter((r) => r.status === 'rejected').length,
     clockSkewFlagged: skewFlagged,
     overdrawn: overdrawnCount,
-    ruleMismatches: flags.filter((f) => f.kind === 'rule_mismatch').length,
   };
   return {
     response: {
@@ -643,57 +626,4 @@ async function applyProfiles(
      WHERE c.id = x.id`,
     [JSON.stringify([...profiles.values()])],
   );
-}
-
-// A store's currency and time zone never change (no API changes them), so a process may keep them.
-const storeRulesCache = new Map<string, StoreRules>();
-async function storeRules(db: Queryable, storeId: string): Promise<StoreRules | undefined> {
-  const known = storeRulesCache.get(storeId);
-  if (known) return known;
-  const { rows } = await db.query<{ currency: string; time_zone: string }>(
-    'SELECT currency, time_zone FROM stores WHERE id = $1',
-    [storeId],
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  if (storeRulesCache.size > 100_000) storeRulesCache.clear();
-  const rules = { currency: row.currency, timeZone: row.time_zone };
-  storeRulesCache.set(storeId, rules);
-  return rules;
-}
-
-/**
- * Did the till compute what the program says (rule-check.ts)? Pure computation, done before the
- * transaction so no lock is held meanwhile; flags are raised for the events the push accepts.
- * Checked when the server knows the program version the event names.
- */
-async function checkRules(db: Queryable, storeId: string, batch: Prepared[]): Promise<void> {
-  const relevant = batch.filter(
-    (p) => p.event.type === 'points.earned' || p.event.type === 'points.redeemed',
-  );
-  if (relevant.length === 0) return;
-  const programs = await programVersions(
-    db,
-    storeId,
-    relevant.map((p) => p.event.ruleVersion),
-  );
-  const store = await storeRules(db, storeId);
-  if (!store) return;
-  for (const p of relevant) {
-    const event = p.event;
-    const program = programs.get(event.ruleVersion);
-    if (event.type === 'points.earned') {
-      if (program) p.ruleProblem = checkEarned(program, event, store);
-      else if (event.payload.total && event.payload.total.currency !== store.currency) {
-        p.ruleProblem = {
-          problem: 'currency',
-          field: 'total',
-          expected: store.currency,
-          got: event.payload.total.currency,
-        };
-      }
-    } else if (event.type === 'points.redeemed' && program) {
-      p.ruleProblem = checkRedeemed(program, event);
-    }
-  }
 }

@@ -82,7 +82,6 @@ export function syncRoutes(context: AppContext) {
           metrics.pushEvents.inc({ result: 'duplicate' }, stats.duplicate);
           metrics.pushEvents.inc({ result: 'rejected' }, stats.rejected);
           if (stats.overdrawn) metrics.flagsRaised.inc({ kind: 'overdrawn' }, stats.overdrawn);
-          if (stats.ruleMismatches) metrics.flagsRaised.inc({ kind: 'rule_mismatch' }, stats.ruleMismatches);
           if (stats.clockSkewFlagged) {
             metrics.flagsRaised.inc({ kind: 'clock_skew' });
             request.log.warn(

@@ -6,6 +6,7 @@ import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { type Database, openPglite, openPostgres } from '../../src/db/database';
 import { migrate } from '../../src/db/migrate';
+import { drainRecheck } from '../../src/modules/rule-recheck';
 import type { LedgerEvent } from '../../../src/shared/events';
 import type { PullResponse, PushResponse, RegisterResponse } from '../../../src/shared/sync';
 
@@ -172,6 +173,11 @@ export class TestServer {
       params,
     );
     return rows[0]?.n ?? 0;
+  }
+
+  /** Waits until the background rule recheck has checked every event stored so far. */
+  async recheckRules(): Promise<number> {
+    return drainRecheck(this.db);
   }
 
   async close(): Promise<void> {
