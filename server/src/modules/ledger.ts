@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type Database, type Queryable, isRetryableDbError } from '../db/database';
 import { type EventPayload, type LedgerEvent, canonicalJson, pointsDelta } from '../../../src/shared/events';
 import { errorCodes } from '../../../src/shared/errors';
@@ -49,7 +49,7 @@ export interface PushStats {
 }
 
 export function hashEvent(event: LedgerEvent): string {
-  return createHash('sha256').update(canonicalJson(event)).digest('hex');
+  return hash('sha256', canonicalJson(event), 'hex');
 }
 
 interface Prepared {
@@ -85,7 +85,8 @@ export async function push(
     return {
       event,
       json,
-      hash: createHash('sha256').update(json).digest('hex'),
+      // One-shot hash of the canonical string already built (no Hash object per event).
+      hash: hash('sha256', json, 'hex'),
       delta: pointsDelta(event),
       receiptId:
         event.type === 'points.earned' ? (event.payload as EventPayload<'points.earned'>).receiptId : null,
