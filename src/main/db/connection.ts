@@ -19,6 +19,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   const db = new Database(path);
   try {
     db.pragma('busy_timeout = 5000');
+    // A check-in changes about eight pages (event, three index entries, outbox, balance, receipt),
+    // each a few dozen bytes, and every one is written whole to the WAL before the fsync. Small
+    // pages make that commit a quarter of the bytes. Only takes effect when the file is created.
+    db.pragma('page_size = 1024');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
