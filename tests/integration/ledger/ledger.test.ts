@@ -36,6 +36,7 @@ describe('durable settings', () => {
     expect(t.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(t.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(t.db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+    expect(t.db.pragma('page_size', { simple: true })).toBe(1024);
   });
 
   it('keeps one device id and the default program across restarts', () => {
