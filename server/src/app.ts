@@ -24,6 +24,7 @@ import { type RecheckLoop, startRecheckLoop } from './modules/rule-recheck';
 import { adminRoutes } from './routes/admin';
 import { opsRoutes } from './routes/ops';
 import { syncRoutes } from './routes/sync';
+import { updatesRoutes } from './routes/updates';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -179,6 +180,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(opsRoutes(context));
   await app.register(syncRoutes(context));
   await app.register(adminRoutes(context));
+  await app.register(updatesRoutes(config.updatesDir));
 
   // The rule check runs beside the requests, not inside the push (modules/rule-recheck.ts).
   let recheck: RecheckLoop | undefined;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 /** The admin token must be at least this long, or the admin API stays off. */
@@ -38,6 +39,11 @@ const EnvSchema = z.object({
   /** A till clock further than this from the server clock is flagged (never refused). */
   CLOCK_SKEW_TOLERANCE_SECONDS: intFromEnv('CLOCK_SKEW_TOLERANCE_SECONDS', 120, 1, 86_400 * 365),
   RULE_RECHECK_INTERVAL_MS: intFromEnv('RULE_RECHECK_INTERVAL_MS', 1000, 50, 3_600_000),
+  /** Folder of kiosk updates (latest.yml, installers, blockmaps), served at /updates/. */
+  UPDATES_DIR: z
+    .string()
+    .optional()
+    .transform((value) => (value && value.trim() !== '' ? resolve(value.trim()) : undefined)),
   /** Set when behind a reverse proxy / load balancer so rate limits see the real client address. */
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0', ''])
@@ -58,6 +64,8 @@ export interface Config {
   clockSkewToleranceMs: number;
   /** Pause between passes of the background rule recheck (rule-recheck.ts). */
   ruleRecheckIntervalMs: number;
+  /** Absolute folder served at /updates/ for the kiosks' auto-update, or undefined (not served). */
+  updatesDir: string | undefined;
   trustProxy: boolean;
 }
 
@@ -95,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     clockSkewToleranceMs: e.CLOCK_SKEW_TOLERANCE_SECONDS * 1000,
     ruleRecheckIntervalMs: e.RULE_RECHECK_INTERVAL_MS,
+    updatesDir: e.UPDATES_DIR,
     trustProxy: e.TRUST_PROXY,
   };
 }
