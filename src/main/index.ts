@@ -5,6 +5,7 @@ import {
   dialog,
   ipcMain,
   Menu,
+  net,
   powerMonitor,
   powerSaveBlocker,
   protocol,
@@ -16,7 +17,7 @@ import { createHandlers } from './ipc/handlers';
 import { registerIpcRouter } from './ipc/router';
 import { openKiosk, type Kiosk } from './kiosk';
 import { createFileLog, type Log } from './logging';
-import type { SecretBox } from './pairing';
+import type { Sealer } from './sync';
 import { registerAppScheme, serveAppProtocol } from './security/app-protocol';
 import { guardEveryWebContents, guardSession } from './security/guards';
 import { APP_ENTRY_URL } from './security/origin';
@@ -37,15 +38,15 @@ registerAppScheme(protocol);
 
 let quitting = false;
 
-function sealWithKeyring(): SecretBox | undefined {
+function sealWithKeyring(): Sealer | undefined {
   // Without a real keyring (a bare Linux kiosk often has none) Electron falls back to a fixed key,
   // which protects nothing; the file's 0600 mode is then the protection, and the README says so.
   if (!safeStorage.isEncryptionAvailable()) return undefined;
   if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text')
     return undefined;
   return {
-    seal: (plain) => safeStorage.encryptString(plain).toString('base64'),
-    open: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+    encryptString: (plain) => safeStorage.encryptString(plain),
+    decryptString: (sealed) => safeStorage.decryptString(sealed),
   };
 }
 
@@ -128,7 +129,7 @@ async function startUpdates(kiosk: Kiosk, config: KioskConfig, log: Log): Promis
     log.info('updates_off', { why: 'not a packaged build' });
     return null;
   }
-  const serverUrl = kiosk.pairing()?.serverUrl ?? config.serverUrl;
+  const serverUrl = kiosk.sync.status().serverUrl ?? config.serverUrl;
   if (!serverUrl) {
     log.info('updates_off', { why: 'no server: pair the kiosk or set KIOSK_SERVER_URL' });
     return null;
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
       host: 'electron',
       appVersion: app.getVersion(),
       log,
-      secrets: sealWithKeyring(),
+      sealer: sealWithKeyring(),
     });
   } catch (error) {
     fail(`The till's ledger could not be opened: ${(error as Error).message}`, log);
@@ -217,11 +218,30 @@ async function main(): Promise<void> {
   app.on('before-quit', () => {
     quitting = true;
   });
-  app.on('will-quit', () => {
+  // The OS says when the network comes back (or the machine wakes): sync at once instead of
+  // waiting out the backoff.
+  let wasOnline = net.isOnline();
+  const networkWatch = setInterval(() => {
+    const now = net.isOnline();
+    if (now !== wasOnline) kiosk.sync.networkChanged(now);
+    wasOnline = now;
+  }, 5_000);
+  networkWatch.unref();
+  powerMonitor.on('resume', () => kiosk.sync.networkChanged(true));
+
+  let stopped = false;
+  app.on('will-quit', (event) => {
+    if (stopped) return;
+    // The sync engine ends its request in flight before the database closes, then quit again.
+    event.preventDefault();
+    stopped = true;
+    clearInterval(networkWatch);
     unregister();
     if (powerSaveBlocker.isStarted(blocker)) powerSaveBlocker.stop(blocker);
-    kiosk.dispose();
-    log.info('kiosk_stopped');
+    void kiosk.dispose().finally(() => {
+      log.info('kiosk_stopped');
+      app.quit();
+    });
   });
   app.on('window-all-closed', () => app.quit());
 }

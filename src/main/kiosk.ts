@@ -1,32 +1,55 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import type { Db } from './db/connection';
+import { openDatabase, type Db } from './db/connection';
 import { findLedgerProblems } from './ledger/integrity';
-import type { Ledger } from './ledger/ledger';
-import { openLedger } from './ledger/open';
+import { createLedger, type Ledger } from './ledger/ledger';
 import type { Log } from './logging';
 import { createOutbox, type Outbox } from './outbox/outbox';
-import { loadPairing, registerDevice, savePairing, type Pairing, type SecretBox } from './pairing';
+import { loadPairing, pairingFile } from './pairing';
 import { createActivityTracker, type ActivityTracker } from './shell/activity';
 import type { KioskConfig } from './shell/config';
-import { ShellError, type KioskStatus } from '../shared/ipc';
-import { StoreSettingsSchema, type StoreSettings } from '../shared/store';
+import {
+  createFileSecretStore,
+  createSealedSecretStore,
+  createSyncEngine,
+  SyncFailure,
+  type CustomerLookup,
+  type FetchLike,
+  type Sealer,
+  type SyncEngine,
+  type SyncOptions,
+  type SyncStatus,
+  type ZReport,
+} from './sync';
+import { isKioskError } from '../shared/errors';
+import { ShellError, type KioskStatus, type SyncStatusView } from '../shared/ipc';
+import type { StoreSettings } from '../shared/store';
 import { businessDayOf } from '../shared/time';
 
 /**
  * The composition root of the till's services, shared by the Electron shell and the browser host:
- * opens the ledger in a data folder with the right store settings, checks its integrity, loads the
- * pairing, and hands back the services and a dispose(). It never imports electron.
- * To add a service (the sync engine, the POS API): build it in openKiosk from `db`, `ledger`,
- * `pairing()` and `log`, expose it on Kiosk, and stop it in dispose().
+ * opens the ledger in a data folder with the right store settings, checks its integrity, starts
+ * the sync engine (src/main/sync), and hands back the services and a dispose(). It never imports
+ * electron.
+ *
+ * Pairing goes through the sync engine only: it keeps the server and store in the ledger's
+ * database and the device token in one secret store (`device-token` in the data folder, sealed
+ * with the OS keyring in Electron when one exists, a 0600 file otherwise). A `pairing.json` left
+ * by a kiosk paired before the engine existed is handed to the engine once and then deleted.
+ * Every ledger write nudges the engine, so a check-in leaves for the server at once.
  */
 
 export type StoreSource = KioskStatus['storeSource'];
+export type PairingView = KioskStatus['pairing'];
 
 /** Store settings of a kiosk nobody has configured yet; the status says so, for the manager. */
 export const FALLBACK_STORE: StoreSettings = { country: 'US', currency: 'USD', timeZone: 'America/New_York' };
+
+/** Where the device token lives, in the data folder (its only copy). */
+export const DEVICE_TOKEN_FILE = 'device-token';
 
 export interface OpenKioskOptions {
   dataDir: string;
@@ -36,35 +59,61 @@ export interface OpenKioskOptions {
   log: Log;
   clock?: () => Date;
   fetch?: typeof fetch;
-  /** Seals the device token at rest (Electron's safeStorage); plain file with mode 0600 without it. */
-  secrets?: SecretBox;
+  /** Seals the device token with the OS keyring (Electron's safeStorage); a 0600 file without it. */
+  sealer?: Sealer;
+  /** The sync engine's timings (tests). */
+  syncOptions?: Partial<SyncOptions>;
 }
 
 export interface Kiosk {
   readonly dataDir: string;
   readonly db: Db;
+  /** The ledger; each write nudges the sync engine. */
   readonly ledger: Ledger;
   readonly outbox: Outbox;
   readonly activity: ActivityTracker;
+  /** The till's sync engine (started by openKiosk, stopped by dispose). */
+  readonly sync: SyncEngine;
   /** The status the manager screen and `kiosk:status` show. */
   status(): KioskStatus;
+  /** The sync engine's status for the screens, in plain words. */
+  syncStatus(): SyncStatusView;
   /** Today's business day in the store's time zone. */
   today(): string;
   isDayClosed(businessDay: string): boolean;
   /** The manager's store settings; refused once paired (the server's settings win). */
   updateStore(settings: StoreSettings): StoreSettings;
-  /** Pairs with a server using a single-use enrolment code. */
-  pair(request: { serverUrl: string; enrollmentCode: string; deviceName: string }): Promise<Pairing>;
+  /** Pairs with a server using a single-use enrolment code (the sync engine registers the till). */
+  pair(request: { serverUrl: string; enrollmentCode: string; deviceName: string }): Promise<PairingView>;
   /** Pairs with KIOSK_SERVER_URL and KIOSK_ENROLLMENT_CODE when given and not yet paired; never throws. */
   pairFromConfig(): Promise<void>;
-  /** The pairing, token included, for the sync engine; null until paired. */
-  pairing(): Pairing | null;
-  dispose(): void;
+  /** The manager's "Sync now": pushes and pulls, then the status. */
+  syncNow(): Promise<SyncStatusView>;
+  /** Closes a business day through the sync engine: the Z-report, offline too. */
+  closeDay(businessDay: string): Promise<ZReport>;
+  /** A customer's balance: the server's (under a second) when online, this till's otherwise. */
+  lookupCustomer(phone: string): Promise<CustomerLookup>;
+  /** Stops the sync engine (waits for a request in flight to end), then closes the database. */
+  dispose(): Promise<void>;
 }
 
 const SettingsFileSchema = z.strictObject({
   storeSource: z.enum(['server', 'manager', 'environment', 'default']),
+  /** The server's name of the store, for the status (the sync state keeps its id only). */
+  storeName: z.string().optional(),
 });
+type SettingsFile = z.infer<typeof SettingsFileSchema>;
+
+/** The ledger's methods that write an event: each nudges the sync engine once it returns. */
+const LEDGER_WRITES = new Set<PropertyKey>([
+  'enroll',
+  'changeConsent',
+  'checkIn',
+  'redeem',
+  'refund',
+  'adjust',
+  'closeDay',
+]);
 
 export function openKiosk({
   dataDir,
@@ -73,22 +122,20 @@ export function openKiosk({
   appVersion,
   log,
   clock = () => new Date(),
-  fetch: fetchImpl,
-  secrets,
+  fetch: fetchImpl = fetch,
+  sealer,
+  syncOptions,
 }: OpenKioskOptions): Kiosk {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const settingsFile = join(dataDir, 'kiosk-settings.json');
   const saved = existsSync(settingsFile)
     ? SettingsFileSchema.parse(JSON.parse(readFileSync(settingsFile, 'utf8')))
     : null;
-  let pairing = loadPairing(dataDir, secrets);
+  let storeName = saved?.storeName ?? null;
 
   const ledgerPath = join(dataDir, 'ledger.db');
-  const { db, ledger } = openLedger({
-    path: ledgerPath,
-    initialStore: config.store ?? FALLBACK_STORE,
-    clock,
-  });
+  const ref: { engine?: SyncEngine } = {};
+  const db = openDatabase(ledgerPath);
   const closeAll = () => {
     if (db.open) db.close();
   };
@@ -96,27 +143,55 @@ export function openKiosk({
   let storeSource: StoreSource;
   let pairingError: string | null = null;
   let health: Omit<KioskStatus['ledger'], 'pendingEvents'>;
+  let ledger: Ledger;
   let outbox: Outbox;
+  let engine: SyncEngine;
   let dayClosed: ReturnType<Db['prepare']>;
   try {
+    const rawLedger = createLedger({
+      db,
+      clock,
+      newId: uuidv7,
+      initialStore: config.store ?? FALLBACK_STORE,
+      isOffline: () => ref.engine?.isOffline() ?? false,
+    });
+    ledger = new Proxy(rawLedger, {
+      get(target, key, receiver) {
+        const value: unknown = Reflect.get(target, key, receiver);
+        if (!LEDGER_WRITES.has(key) || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const result: unknown = value.apply(target, args);
+          ref.engine?.nudge();
+          return result;
+        };
+      },
+    });
+    const secrets = sealer
+      ? createSealedSecretStore(join(dataDir, DEVICE_TOKEN_FILE), sealer)
+      : createFileSecretStore(join(dataDir, DEVICE_TOKEN_FILE));
+    engine = ref.engine = createSyncEngine({
+      db,
+      ledger,
+      clock,
+      log,
+      fetch: fetchImpl as unknown as FetchLike,
+      secrets,
+      ...(syncOptions ? { options: syncOptions } : {}),
+    });
+    storeName = adoptOldPairing(dataDir, engine, sealer, log) ?? storeName;
+    const paired = engine.status().paired;
+
     // Precedence: the server's settings once paired, then the manager's, then the install's.
-    storeSource = pairing
+    storeSource = paired
       ? 'server'
       : saved?.storeSource === 'manager'
         ? 'manager'
         : config.store
           ? 'environment'
-          : (saved?.storeSource ?? 'default');
-    const wanted =
-      storeSource === 'server' && pairing
-        ? StoreSettingsSchema.parse({
-            country: pairing.store.country,
-            currency: pairing.store.currency,
-            timeZone: pairing.store.timeZone,
-          })
-        : storeSource === 'environment'
-          ? config.store
-          : undefined;
+          : saved?.storeSource === 'server'
+            ? 'default'
+            : (saved?.storeSource ?? 'default');
+    const wanted = storeSource === 'environment' ? config.store : undefined;
     if (wanted && !sameStore(wanted, ledger.store)) {
       log.info('store_settings_applied', { from: ledger.store, to: wanted, source: storeSource });
       ledger.setStore(wanted);
@@ -127,7 +202,7 @@ export function openKiosk({
         hint: 'Set KIOSK_STORE_COUNTRY, KIOSK_STORE_CURRENCY and KIOSK_STORE_TIMEZONE, or pair the kiosk.',
       });
     }
-    writeSettings(settingsFile, storeSource);
+    writeSettings(settingsFile, { storeSource, ...(storeName ? { storeName } : {}) });
 
     outbox = createOutbox(db);
     const started = Date.now();
@@ -150,120 +225,212 @@ export function openKiosk({
   const today = () => businessDayOf(clock(), ledger.store.timeZone);
   const isDayClosed = (businessDay: string) => dayClosed.get(businessDay) !== undefined;
 
-  function applyPairing(next: Pairing): void {
-    savePairing(dataDir, next, secrets);
-    pairing = next;
-    pairingError = null;
-    const store = {
-      country: next.store.country,
-      currency: next.store.currency,
-      timeZone: next.store.timeZone,
+  function pairingView(state: SyncStatus = engine.status()): PairingView {
+    if (!state.paired || state.serverUrl === null || state.storeId === null) return { paired: false };
+    const pairedAt = (db.prepare('SELECT paired_at FROM sync_state').pluck().get() as string | null) ?? '';
+    return {
+      paired: true,
+      serverUrl: state.serverUrl,
+      storeId: state.storeId,
+      storeName: storeName ?? state.storeId,
+      pairedAt,
     };
-    if (!sameStore(store, ledger.store)) ledger.setStore(store);
+  }
+
+  function paired(name: string): void {
+    pairingError = null;
+    storeName = name;
     storeSource = 'server';
-    writeSettings(settingsFile, storeSource);
+    writeSettings(settingsFile, { storeSource, storeName });
+    const state = engine.status();
     log.info('kiosk_paired', {
-      serverUrl: next.serverUrl,
-      storeId: next.storeId,
-      storeName: next.store.name,
-      deviceId: next.deviceId,
+      serverUrl: state.serverUrl,
+      storeId: state.storeId,
+      storeName: name,
+      deviceId: ledger.deviceId,
     });
   }
 
   async function pair(request: { serverUrl: string; enrollmentCode: string; deviceName: string }) {
-    if (pairing) throw new ShellError('already_paired');
+    const before = engine.status();
+    if (before.paired && before.pairingProblem === null) throw new ShellError('already_paired');
     try {
-      const next = await registerDevice({
-        ...request,
-        deviceId: ledger.deviceId,
-        clock,
-        ...(fetchImpl ? { fetch: fetchImpl } : {}),
-      });
-      if (next.deviceId !== ledger.deviceId) {
-        throw new ShellError(
-          'pairing_failed',
-          `The server gave this kiosk device id ${next.deviceId}, but its ledger is ${ledger.deviceId}.`,
-        );
-      }
-      applyPairing(next);
-      return next;
+      const result = await engine.registerDevice(
+        request.serverUrl,
+        request.enrollmentCode,
+        request.deviceName,
+      );
+      paired(result.storeName);
+      return pairingView();
     } catch (error) {
       pairingError = error instanceof Error ? error.message : String(error);
       log.warn('pairing_failed', { serverUrl: request.serverUrl, error: pairingError });
-      throw error;
+      throw asShellError(error);
     }
   }
 
+  function syncStatus(): SyncStatusView {
+    const state = engine.status();
+    return {
+      running: state.running,
+      syncing: state.syncing,
+      online: state.online,
+      pendingEvents: state.pendingEvents,
+      lastPushAt: state.lastPushAt,
+      lastPullAt: state.lastPullAt,
+      lastSuccessAt: state.lastSuccessAt,
+      lastError: state.lastError,
+      lastErrorAt: state.lastErrorAt,
+      clockSkewMs: state.clockSkewMs,
+      clockSkewFlagged: state.clockSkewFlagged,
+      pairingProblem: state.pairingProblem,
+      nextAttemptAt: state.nextAttemptAt,
+      unsyncedDayCloses: state.unsyncedDayCloses,
+      note: syncNote(state),
+    };
+  }
+
+  engine.start();
+
+  let disposed: Promise<void> | null = null;
   return {
     dataDir,
     db,
     ledger,
     outbox,
     activity,
+    sync: engine,
     today,
     isDayClosed,
-    pairing: () => pairing,
     pair,
     async pairFromConfig() {
-      if (pairing || !config.serverUrl || !config.enrollmentCode) return;
-      try {
-        await pair({
-          serverUrl: config.serverUrl,
-          enrollmentCode: config.enrollmentCode,
-          deviceName: config.deviceName ?? defaultDeviceName(),
-        });
-      } catch {
-        // Logged and shown in the status; the kiosk works unpaired.
+      if (engine.status().paired || !config.serverUrl || !config.enrollmentCode) return;
+      const env = { KIOSK_SERVER_URL: config.serverUrl, KIOSK_ENROLLMENT_CODE: config.enrollmentCode };
+      const result = await engine.pairFromEnvironment(env, config.deviceName ?? defaultDeviceName());
+      if (result.paired && result.storeName) paired(result.storeName);
+      else if (!result.paired) {
+        // Logged by the engine and shown in the status; the kiosk works unpaired.
+        pairingError = result.message;
       }
     },
+    async syncNow() {
+      await engine.syncNow();
+      return syncStatus();
+    },
+    async closeDay(businessDay) {
+      const wasPaired = engine.status().paired;
+      const report = await engine.closeDay(businessDay);
+      if (wasPaired || report.synced) return report;
+      return {
+        ...report,
+        message:
+          'Day closed on this till only: the kiosk is not paired with a server, so nothing was sent or ' +
+          'checked. Pair it and the close goes with the rest of the events.',
+      };
+    },
+    lookupCustomer: (phone) => engine.lookupCustomer(phone),
     updateStore(settings) {
-      if (pairing) throw new ShellError('store_managed_by_server');
+      if (engine.status().paired) throw new ShellError('store_managed_by_server');
       const store = ledger.setStore(settings);
       storeSource = 'manager';
-      writeSettings(settingsFile, storeSource);
+      writeSettings(settingsFile, { storeSource, ...(storeName ? { storeName } : {}) });
       log.info('store_settings_applied', { to: store, source: storeSource });
       return store;
     },
+    syncStatus,
     status() {
       const day = today();
+      const state = engine.status();
       return {
         app: { version: appVersion, host },
         deviceId: ledger.deviceId,
         store: ledger.store,
-        storeSource,
+        storeSource: state.paired ? 'server' : storeSource,
         program: ledger.program,
         businessDay: day,
         dayClosed: isDayClosed(day),
         ledger: { ...health, pendingEvents: outbox.pendingCount() },
-        pairing: pairing
-          ? {
-              paired: true,
-              serverUrl: pairing.serverUrl,
-              storeId: pairing.storeId,
-              storeName: pairing.store.name,
-              pairedAt: pairing.pairedAt,
-            }
-          : { paired: false },
+        pairing: pairingView(state),
         pairingError,
-        sync: {
-          running: false,
-          note: pairing
-            ? 'Paired. The sync engine is not built yet: events wait in the outbox and nothing is sent.'
-            : 'Not paired, and the sync engine is not built yet: events wait in the outbox.',
-        },
+        sync: syncStatus(),
       };
     },
-    dispose: closeAll,
+    dispose() {
+      disposed ??= engine.stop().finally(closeAll);
+      return disposed;
+    },
   };
+}
+
+/**
+ * A kiosk paired before the sync engine kept its pairing in pairing.json: hand it to the engine
+ * once (server, store, token), then delete the file so the token has one home. Returns the store's
+ * name from the file, or null. A file that cannot be read (a sealed token and no keyring) is left
+ * alone and logged; the manager can pair again.
+ */
+function adoptOldPairing(dataDir: string, engine: SyncEngine, sealer: Sealer | undefined, log: Log) {
+  const file = pairingFile(dataDir);
+  if (!existsSync(file)) return null;
+  try {
+    const old = loadPairing(
+      dataDir,
+      sealer ? { open: (sealed) => sealer.decryptString(Buffer.from(sealed, 'base64')) } : undefined,
+    );
+    if (old && !engine.status().paired) {
+      engine.adoptPairing(old);
+      log.info('pairing_adopted', { serverUrl: old.serverUrl, storeId: old.storeId, from: file });
+    }
+    rmSync(file, { force: true });
+    return old?.store.name ?? null;
+  } catch (error) {
+    log.error('pairing_file_unreadable', { file, error: (error as Error).message });
+    return null;
+  }
+}
+
+/** One sentence for the manager about where the till's events are. */
+function syncNote(state: SyncStatus): string {
+  const waiting = (n: number) => (n === 1 ? '1 event waits' : `${n} events wait`);
+  if (!state.paired) {
+    return state.pairingProblem
+      ? `Not paired: ${state.pairingProblem}`
+      : `Not paired with a server: ${waiting(state.pendingEvents)} on this till until it is paired.`;
+  }
+  if (state.pairingProblem) return `The server refused this till: ${state.pairingProblem} Pair it again.`;
+  if (!state.running) return `Sync is stopped: ${waiting(state.pendingEvents)} on this till.`;
+  if (!state.online && (state.lastError || state.consecutiveFailures > 0)) {
+    return (
+      `Offline: ${waiting(state.pendingEvents)} on this till and will be sent when the server can be reached` +
+      (state.lastError ? ` (${state.lastError.replace(/\.$/, '')}).` : '.')
+    );
+  }
+  if (state.pendingEvents > 0) return `Sending: ${waiting(state.pendingEvents)} for the server.`;
+  if (state.lastSuccessAt) return `In sync with the server (last at ${state.lastSuccessAt}).`;
+  return 'Paired; the first sync with the server is under way.';
+}
+
+/** The sync engine's refusals, as the codes the kiosk's contract knows. */
+function asShellError(error: unknown): unknown {
+  if (error instanceof ShellError || isKioskError(error)) return error;
+  if (error instanceof SyncFailure) {
+    if (error.kind === 'refused' && /already paired/i.test(error.message)) {
+      return new ShellError('already_paired', error.message);
+    }
+    if (error.kind === 'refused' || error.kind === 'auth') {
+      return new ShellError('pairing_failed', error.message, 'enrollmentCode');
+    }
+    return new ShellError('server_unreachable', error.message);
+  }
+  return error;
 }
 
 function sameStore(a: StoreSettings, b: StoreSettings): boolean {
   return a.country === b.country && a.currency === b.currency && a.timeZone === b.timeZone;
 }
 
-function writeSettings(file: string, storeSource: StoreSource): void {
+function writeSettings(file: string, settings: SettingsFile): void {
   const temporary = `${file}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ storeSource })}\n`, { mode: 0o600 });
+  writeFileSync(temporary, `${JSON.stringify(settings)}\n`, { mode: 0o600 });
   renameSync(temporary, file);
 }
 

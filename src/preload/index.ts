@@ -12,7 +12,7 @@ const call = <C extends ChannelName>(channel: C) =>
   ((input?: unknown) => ipcRenderer.invoke(channel, input)) as BridgeFunction<C>;
 
 const kiosk = {
-  bridgeVersion: 2,
+  bridgeVersion: 3,
   status: call('kiosk:status'),
   enroll: call('customer:enroll'),
   changeConsent: call('consent:change'),
@@ -24,6 +24,8 @@ const kiosk = {
   history: call('history:list'),
   dayTotals: call('day:totals'),
   closeDay: call('day:close'),
+  syncNow: call('sync:now'),
+  lookupCustomer: call('customer:lookup'),
   updateStore: call('store:update'),
   pair: call('kiosk:pair'),
 } as const satisfies KioskBridge;

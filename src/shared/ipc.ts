@@ -19,7 +19,7 @@ import { BusinessDaySchema } from './time';
  * value, never a thrown error, so the renderer can show `message` to a person as it is.
  */
 
-export const BRIDGE_VERSION = 2;
+export const BRIDGE_VERSION = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Errors beyond the ledger's own (src/shared/errors.ts)
@@ -147,6 +147,35 @@ export const PairingViewSchema = z.discriminatedUnion('paired', [
   }),
 ]);
 
+/** The sync engine's state for the manager (src/main/sync/engine.ts SyncStatus), token-free. */
+export const SyncStatusViewSchema = z.strictObject({
+  /** The engine's loop runs (it always does while the kiosk runs). */
+  running: z.boolean(),
+  /** A push or pull is under way. */
+  syncing: z.boolean(),
+  /** The last request reached the server. */
+  online: z.boolean(),
+  /** Events written on this till that the server has not settled yet. */
+  pendingEvents: z.number().int().min(0),
+  lastPushAt: z.string().nullable(),
+  lastPullAt: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  /** What went wrong last, in plain words; null after a clean cycle. */
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  /** Till clock minus server clock, ms (positive: the till is ahead); null until measured. */
+  clockSkewMs: z.number().nullable(),
+  clockSkewFlagged: z.boolean(),
+  /** The server refused this till's token: the manager must pair it again. */
+  pairingProblem: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  /** Business days closed on this till whose close the server has not confirmed yet. */
+  unsyncedDayCloses: z.array(BusinessDaySchema),
+  /** One sentence for the manager: in sync, waiting, offline and why, or not paired. */
+  note: z.string(),
+});
+export type SyncStatusView = z.infer<typeof SyncStatusViewSchema>;
+
 export const KioskStatusSchema = z.strictObject({
   app: z.strictObject({ version: z.string(), host: z.enum(['electron', 'browser']) }),
   deviceId: DeviceIdSchema,
@@ -168,9 +197,58 @@ export const KioskStatusSchema = z.strictObject({
   pairing: PairingViewSchema,
   /** Why the last pairing attempt failed, for the manager; null when none failed. */
   pairingError: z.string().nullable(),
-  sync: z.strictObject({ running: z.boolean(), note: z.string() }),
+  sync: SyncStatusViewSchema,
 });
 export type KioskStatus = z.infer<typeof KioskStatusSchema>;
+
+/** Points a day's events add up to, on the server's side of the end-of-day check. */
+const ServerDayTotalsSchema = z.object({
+  checkIns: z.number().int(),
+  enrolments: z.number().int(),
+  pointsEarned: z.number().int(),
+  pointsRedeemed: z.number().int(),
+  pointsReversed: z.number().int(),
+  pointsAdjusted: z.number().int(),
+  eventCount: z.number().int(),
+});
+
+/** The end-of-day Z-report (src/main/sync/day-close.ts), made online or offline. */
+export const ZReportSchema = z.object({
+  businessDay: BusinessDaySchema,
+  deviceId: z.string(),
+  closedAt: z.string(),
+  closeEventId: z.string(),
+  /** The till's totals for the day. */
+  till: DayTotalsSchema,
+  /** The server's totals over the same events; null when it was not asked (offline). */
+  server: ServerDayTotalsSchema.nullable(),
+  matches: z.boolean().nullable(),
+  differences: z.array(z.object({ field: z.string(), till: z.number(), server: z.number() })),
+  refusedEvents: z.array(
+    z.object({ seq: z.number().int(), id: z.string(), type: z.string(), reason: z.string() }),
+  ),
+  restoredToServer: z.number().int().min(0),
+  checksum: z.string(),
+  /** The server has the close and the check ran; false: closed on this till only. */
+  synced: z.boolean(),
+  checkedAt: z.string().nullable(),
+  overdrawnCustomers: z.number().int().min(0),
+  /** What the manager should know, in plain words. */
+  message: z.string(),
+});
+
+/** A customer looked up at the counter: the server's balance when online, this till's otherwise. */
+export const CustomerLookupSchema = z.object({
+  phone: z.string(),
+  source: z.enum(['server', 'local']),
+  known: z.boolean(),
+  enrolled: z.boolean(),
+  /** The first letter of the name only: the screen faces the public. */
+  maskedName: z.string().nullable(),
+  confirmed: z.number().int(),
+  provisional: z.number().int(),
+  overdrawn: z.boolean(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // The channels
@@ -280,7 +358,13 @@ export const ipcContract = {
   'day:close': channel(
     'closeDay',
     z.strictObject({ businessDay: BusinessDaySchema.optional() }).optional(),
-    z.object({ event: LedgerEventSchema }),
+    ZReportSchema,
+  ),
+  'sync:now': channel('syncNow', z.undefined(), SyncStatusViewSchema),
+  'customer:lookup': channel(
+    'lookupCustomer',
+    z.strictObject({ phone: PhoneInputSchema }),
+    CustomerLookupSchema,
   ),
   'store:update': channel('updateStore', StoreSettingsSchema, StoreSettingsSchema),
   'kiosk:pair': channel(

@@ -53,10 +53,12 @@ test.describe('kiosk through the browser host', () => {
         'dayTotals',
         'enroll',
         'history',
+        'lookupCustomer',
         'pair',
         'redeem',
         'refund',
         'status',
+        'syncNow',
         'updateStore',
       ].sort(),
     );

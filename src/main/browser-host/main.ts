@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       onRequest: kiosk.activity.touch,
     });
   } catch (error) {
-    kiosk.dispose();
+    await kiosk.dispose();
     const code = (error as NodeJS.ErrnoException).code;
     console.error(
       code === 'EADDRINUSE'
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   );
   console.log(
     status.pairing.paired
-      ? `  paired with ${status.pairing.serverUrl} as a till of "${status.pairing.storeName}"`
+      ? `  paired with ${status.pairing.serverUrl} as a till of "${status.pairing.storeName}"; sync runs`
       : `  not paired${status.pairingError ? `: ${status.pairingError}` : ''}`,
   );
   console.log(`  sync: ${status.sync.note}`);
@@ -83,10 +83,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('browser_host_stopping', { signal });
-    host.close().finally(() => {
-      kiosk.dispose();
-      process.exit(0);
-    });
+    host
+      .close()
+      .then(() => kiosk.dispose())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -29,17 +29,10 @@ export function createHandlers(kiosk: Kiosk): Handlers {
       return { events, nextBeforeSeq: events.length === pageSize && last ? last.seq : null };
     },
     'day:totals': (input) => ledger.dayTotals(input?.businessDay ?? kiosk.today()),
-    'day:close': (input) => ({ event: ledger.closeDay(input?.businessDay ?? kiosk.today()) }),
+    'day:close': (input) => kiosk.closeDay(input?.businessDay ?? kiosk.today()),
+    'sync:now': () => kiosk.syncNow(),
+    'customer:lookup': ({ phone }) => kiosk.lookupCustomer(phone),
     'store:update': (store) => kiosk.updateStore(store),
-    'kiosk:pair': async (request) => {
-      const pairing = await kiosk.pair(request);
-      return {
-        paired: true as const,
-        serverUrl: pairing.serverUrl,
-        storeId: pairing.storeId,
-        storeName: pairing.store.name,
-        pairedAt: pairing.pairedAt,
-      };
-    },
+    'kiosk:pair': (request) => kiosk.pair(request),
   };
 }

@@ -746,14 +746,14 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     async pairFromEnvironment(
       env: Record<string, string | undefined>,
       name: string,
-    ): Promise<{ paired: boolean; message: string }> {
+    ): Promise<{ paired: boolean; message: string; storeName?: string }> {
       if (isPaired()) return { paired: true, message: 'Already paired.' };
       const url = env.KIOSK_SERVER_URL;
       const code = env.KIOSK_ENROLLMENT_CODE;
       if (!url || !code) return { paired: false, message: 'No KIOSK_SERVER_URL and KIOSK_ENROLLMENT_CODE.' };
       try {
         const result = await registerDevice(url, code, name);
-        return { paired: true, message: `Paired with ${result.storeName}.` };
+        return { paired: true, message: `Paired with ${result.storeName}.`, storeName: result.storeName };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         store.recordError(`Pairing failed: ${message}`, clock());

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../../src/main/browser-host/server';
 import { createDispatcher } from '../../../src/main/ipc/dispatch';
 import { createHandlers } from '../../../src/main/ipc/handlers';
-import { openKiosk, type Kiosk } from '../../../src/main/kiosk';
+import { DEVICE_TOKEN_FILE, openKiosk, type Kiosk } from '../../../src/main/kiosk';
 import { memoryLog } from '../../../src/main/logging';
 import { CONTENT_SECURITY_POLICY } from '../../../src/main/security/csp';
 import { CHANNELS, ipcContract, type ChannelName } from '../../../src/shared/ipc';
@@ -18,10 +18,11 @@ const STORE_ID = '0191c1d2-0000-7000-8000-000000000001';
 const PHONE = '(212) 555-0147';
 const E164 = '+12125550147';
 
-/** The server's register endpoint, answering like server/ does. */
+/** The server's register endpoint, answering like server/ does (the real server: kiosk-sync.test.ts). */
 const fakeServer: typeof fetch = async (url, init) => {
+  // Push, pull and look-up: a server that is down for maintenance (the sync engine backs off).
+  if (String(url) !== 'http://127.0.0.1:9/v1/devices/register') return new Response('', { status: 503 });
   const body = JSON.parse(String(init?.body)) as { enrollmentCode: string; deviceId: string };
-  if (String(url) !== 'http://127.0.0.1:9/v1/devices/register') return new Response('', { status: 404 });
   if (body.enrollmentCode !== 'ABCD-EFGH-JKMN') {
     return Response.json(
       { error: { code: 'invalid_enrollment_code', message: 'That enrolment code is not valid.' } },
@@ -85,7 +86,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.close();
-  kiosk?.dispose();
+  await kiosk?.dispose();
   renderer?.cleanup();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -102,8 +103,19 @@ describe('every contract channel over HTTP', () => {
       storeSource: 'environment',
       ledger: { healthy: true, problems: [], pendingEvents: 0 },
       pairing: { paired: false },
-      sync: { running: false },
+      pairingError: null,
+      sync: {
+        running: true,
+        online: false,
+        pendingEvents: 0,
+        lastPushAt: null,
+        lastError: null,
+        clockSkewMs: null,
+        pairingProblem: null,
+        unsyncedDayCloses: [],
+      },
     });
+    expect(body.value.sync.note).toMatch(/^Not paired with a server/);
     expect(body.value.program.rewards.length).toBeGreaterThan(0);
   });
 
@@ -183,14 +195,53 @@ describe('every contract channel over HTTP', () => {
     expect(other.body.value).toMatchObject({ businessDay: '2020-01-01', checkIns: 0 });
   });
 
-  it('day:close', async () => {
+  it("customer:lookup: unpaired, this till's own data", async () => {
+    const { body } = await call('customer:lookup', { phone: PHONE });
+    expect(body).toEqual({
+      ok: true,
+      value: {
+        phone: E164,
+        source: 'local',
+        known: true,
+        enrolled: true,
+        maskedName: 'S.',
+        confirmed: 0,
+        provisional: 25,
+        overdrawn: false,
+      },
+    });
+    const stranger = await call('customer:lookup', { phone: '(212) 555-0199' });
+    expect(stranger.body.value).toMatchObject({ known: false, enrolled: false, provisional: 0 });
+    const bad = await call('customer:lookup', { phone: 'call me' });
+    expect(bad.body).toMatchObject({ ok: false, code: 'invalid_phone' });
+  });
+
+  it('sync:now: unpaired, nothing to send to and the status says so', async () => {
+    const { status, body } = await call('sync:now');
+    expect(status).toBe(200);
+    expect(body.value).toMatchObject({ running: true, online: false, pendingEvents: 6, lastPushAt: null });
+    expect(body.value.note).toBe('Not paired with a server: 6 events wait on this till until it is paired.');
+  });
+
+  it('day:close: the Z-report, closed on this till only while unpaired', async () => {
     expect((await call('kiosk:status')).body.value.dayClosed).toBe(false);
     const { body } = await call('day:close', {});
-    expect(body.value.event).toMatchObject({
-      type: 'day.closed',
-      payload: { businessDay: kiosk.today(), checkIns: 1 },
+    expect(body.value).toMatchObject({
+      businessDay: kiosk.today(),
+      deviceId: kiosk.ledger.deviceId,
+      till: { businessDay: kiosk.today(), checkIns: 1, enrolments: 1, pointsEarned: 150 },
+      server: null,
+      matches: null,
+      synced: false,
     });
-    expect((await call('kiosk:status')).body.value.dayClosed).toBe(true);
+    expect(body.value.message).toContain('not paired');
+    expect(body.value.checksum).toMatch(/^[0-9a-f]{64}$/);
+    const status = (await call('kiosk:status')).body.value;
+    expect(status.dayClosed).toBe(true);
+    expect(status.sync.unsyncedDayCloses).toEqual([kiosk.today()]);
+    // Closing again gives the same close, not a second one.
+    const again = await call('day:close', {});
+    expect(again.body.value.closeEventId).toBe(body.value.closeEventId);
   });
 
   it('store:update, by the manager while unpaired', async () => {
@@ -227,7 +278,12 @@ describe('every contract channel over HTTP', () => {
       pairing: { paired: true, serverUrl: 'http://127.0.0.1:9' },
       pairingError: null,
     });
-    expect(kiosk.pairing()?.token).toMatch(/^device-token-/);
+    // One token store: the engine's 0600 file, no pairing.json.
+    const tokenFile = join(dataDir, DEVICE_TOKEN_FILE);
+    expect(readFileSync(tokenFile, 'utf8')).toMatch(/^device-token-/);
+    expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(dataDir, 'pairing.json'))).toBe(false);
+    expect(status.sync.pairingProblem).toBeNull();
 
     const refused = await call('store:update', { country: 'GB', currency: 'GBP', timeZone: 'Europe/London' });
     expect(refused.body).toMatchObject({ ok: false, code: 'store_managed_by_server' });
