@@ -89,7 +89,7 @@ export const test = base.extend<object, { kioskHost: KioskHost; rendererUrl: str
       const host = await startBrowserHost({ dispatch, rendererDir, port: 0, log });
       await use({ url: host.url, kiosk });
       await host.close();
-      kiosk.dispose();
+      await kiosk.dispose();
       rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: 'worker' },
