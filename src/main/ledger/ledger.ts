@@ -399,6 +399,7 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
         return { status: 'not_allowed', reason, message, retryAt: retryAt.toISOString() };
       }
       const { earning, lot, tierAfter } = evaluation;
+      const usesTiers = sectionsOf(program).tiers.levels.length > 0;
       const { event, balance } = write(
         {
           type: 'points.earned',
@@ -411,7 +412,7 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
             ...(sale?.tip ? { tip: sale.tip } : {}),
             ...(sale?.lines?.length ? { lines: sale.lines } : {}),
             // The tier the points were actually earned at (for the server's recheck), when the program has tiers.
-            ...(sectionsOf(program).tiers.levels.length > 0 ? { tierId: earning.tier?.id ?? null } : {}),
+            ...(usesTiers ? { tierId: earning.tier?.id ?? null } : {}),
             ...(lot.expiresOn ? { expiresOn: lot.expiresOn } : {}),
           },
         },
@@ -430,7 +431,7 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
         );
       }
       const tierNow = tierAfter.tier ? { id: tierAfter.tier.id, name: tierAfter.tier.name } : null;
-      if ((tierNow?.id ?? null) !== standing.tierId && sectionsOf(program).tiers.levels.length > 0) {
+      if (usesTiers && (tierNow?.id ?? null) !== standing.tierId) {
         customerState.saveTier(phone, tierNow?.id ?? null);
       }
       return {
