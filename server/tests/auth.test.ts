@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, RegisterResponse } from '../../src/shared/sync';
-import { ADMIN_TOKEN, type TestServer, createTestServer, phone, uuidv7 } from './support/harness';
+import { ADMIN_TOKEN, type TestServer, Till, createTestServer, phone, uuidv7 } from './support/harness';
 
 let server: TestServer;
 let storeId: string;
@@ -82,17 +82,123 @@ describe('device enrolment', () => {
     expect(replies[0]?.body.deviceId).not.toBe(replies[1]?.body.deviceId);
   });
 
-  it('a till may keep the device id it made at first start; a taken id is refused', async () => {
+  it('a till may keep the device id it made at first start; a second code of its store re-pairs it', async () => {
     const deviceId = uuidv7();
     const first = await server.request<RegisterResponse>('POST', '/v1/devices/register', {
       payload: { enrollmentCode: await server.enrollmentCode(storeId), name: 'Own id', deviceId },
     });
     expect(first.status).toBe(201);
     expect(first.body.deviceId).toBe(deviceId);
-    const taken = await server.request('POST', '/v1/devices/register', {
+    // Re-paired while the old token still works: the same device, a new token, never a second device.
+    const again = await server.request<RegisterResponse>('POST', '/v1/devices/register', {
       payload: { enrollmentCode: await server.enrollmentCode(storeId), name: 'Same id', deviceId },
     });
-    expect(taken.status).toBe(409);
+    expect(again.status).toBe(201);
+    expect(again.body.deviceId).toBe(deviceId);
+    expect(again.body.token).not.toBe(first.body.token);
+    expect(await server.count('devices', 'id = $1', [deviceId])).toBe(1);
+    const old = await server.request('GET', '/v1/sync/pull', { token: first.body.token });
+    expect(old.status).toBe(401);
+    expect((await server.request('GET', '/v1/sync/pull', { token: again.body.token })).status).toBe(200);
+  });
+});
+
+describe('re-pairing a till', () => {
+  const register = (enrollmentCode: string, deviceId: string, name = 'Re-paired') =>
+    server.request<RegisterResponse>('POST', '/v1/devices/register', {
+      payload: { enrollmentCode, name, deviceId },
+    });
+  const deviceRow = async (deviceId: string) =>
+    (
+      await server.db.query<{
+        store_id: string;
+        token_hash: Uint8Array;
+        last_seq: number;
+        revoked_at: Date | null;
+      }>('SELECT store_id, token_hash, last_seq, revoked_at FROM devices WHERE id = $1', [deviceId])
+    ).rows[0];
+
+  it('revoked, then a new code of the same store: new token, un-revoked, push continues at last seq + 1', async () => {
+    const till = await server.enrol(storeId, 'Front');
+    expect(
+      (await till.push([till.earned(phone(40), 'RP-1', 1_00), till.earned(phone(40), 'RP-2', 2_00)])).status,
+    ).toBe(200);
+    expect((await server.admin('POST', `/v1/admin/devices/${till.deviceId}/revoke`)).status).toBe(200);
+    expect((await till.push([till.earned(phone(40), 'RP-3', 3_00)])).status).toBe(401);
+    till.seq -= 1; // that event was never stored: the till still has it queued at seq 3
+
+    const res = await register(await server.enrollmentCode(storeId), till.deviceId);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ deviceId: till.deviceId, storeId });
+    const row = await deviceRow(till.deviceId);
+    expect(row?.revoked_at).toBeNull();
+    expect(row?.last_seq).toBe(2);
+    expect(await server.count('devices', 'id = $1', [till.deviceId])).toBe(1);
+
+    // The old token is refused at once; the new one pushes seq 3 (no gap, no duplicate).
+    expect((await till.push([till.earned(phone(40), 'RP-3', 3_00)])).status).toBe(401);
+    const repaired = new Till(server, res.body);
+    repaired.seq = 2;
+    const push = await repaired.push([repaired.earned(phone(40), 'RP-3', 3_00)]);
+    expect(push.status).toBe(200);
+    expect(push.body.results.map((r) => r.status)).toEqual(['accepted']);
+    expect(push.body.lastSeq).toBe(3);
+    // A gap is still refused: seq 5 after 3 is a 409 with the expected seq.
+    const gap = await repaired.push([repaired.earned(phone(40), 'RP-5', 1_00, { seq: 5 })]);
+    expect(gap.status).toBe(409);
+    expect(await server.count('ledger_events', 'device_id = $1', [till.deviceId])).toBe(3);
+  });
+
+  it("another store's code for an existing device is a 409 that names the store, and nothing changes", async () => {
+    const till = await server.enrol(storeId, 'Mine');
+    expect((await till.push([till.earned(phone(41), 'OS-1', 1_00)])).status).toBe(200);
+    const before = await deviceRow(till.deviceId);
+    const other = await server.createStore({ name: 'Uptown' });
+    const otherCode = await server.enrollmentCode(other.storeId);
+
+    const res = await register(otherCode, till.deviceId);
+    expect(res.status).toBe(409);
+    expect(code(res)).toBe('conflict');
+    const message = (res.body as unknown as ApiError).error.message;
+    expect(message).toContain(storeId);
+    expect(message).toContain('not a store move');
+
+    const after = await deviceRow(till.deviceId);
+    expect(after?.store_id).toBe(storeId);
+    expect(Buffer.from(after?.token_hash ?? []).equals(Buffer.from(before?.token_hash ?? []))).toBe(true);
+    expect(after?.last_seq).toBe(1);
+    expect((await till.pull()).status).toBe(200);
+    // The other store's code was not burned: a new till of that store can still use it.
+    expect((await register(otherCode, uuidv7(), 'Uptown till')).status).toBe(201);
+
+    // Revoked first makes no difference: still not a store move, still revoked.
+    expect((await server.admin('POST', `/v1/admin/devices/${till.deviceId}/revoke`)).status).toBe(200);
+    const again = await register(await server.enrollmentCode(other.storeId), till.deviceId);
+    expect(again.status).toBe(409);
+    expect((await deviceRow(till.deviceId))?.revoked_at).not.toBeNull();
+  });
+
+  it('a used or expired code still cannot re-pair a device', async () => {
+    const till = await server.enrol(storeId, 'Used');
+    const usedCode = await server.enrollmentCode(storeId);
+    expect((await register(usedCode, uuidv7(), 'Took it')).status).toBe(201);
+    const before = await deviceRow(till.deviceId);
+
+    const used = await register(usedCode, till.deviceId);
+    expect(used.status).toBe(400);
+    expect(code(used)).toBe('invalid_enrollment_code');
+
+    const expiring = await server.enrollmentCode(storeId);
+    await server.db.query(
+      "UPDATE enrollment_codes SET expires_at = now() - interval '1 second' WHERE used_at IS NULL",
+    );
+    const expired = await register(expiring, till.deviceId);
+    expect(expired.status).toBe(400);
+    expect(code(expired)).toBe('invalid_enrollment_code');
+
+    const after = await deviceRow(till.deviceId);
+    expect(Buffer.from(after?.token_hash ?? []).equals(Buffer.from(before?.token_hash ?? []))).toBe(true);
+    expect((await till.pull()).status).toBe(200);
   });
 });
 

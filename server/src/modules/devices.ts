@@ -12,7 +12,23 @@ export interface AuthenticatedDevice {
   storeId: string;
 }
 
-export async function registerDevice(db: Database, request: RegisterRequest): Promise<RegisterResponse> {
+/** What the route logs: a re-pairing is an audit line the operator can find. */
+export interface Registration {
+  response: RegisterResponse;
+  /** Set when an existing device was given a new token (re-paired) rather than created. */
+  repaired?: { wasRevoked: boolean; lastSeq: number; previousName: string };
+}
+
+/**
+ * Enrols a till with a single-use enrolment code. A till keeps the device id it made at first
+ * start; when that id is already registered:
+ * - with a code of the SAME store, the device is re-paired: a new token (the old one stops working
+ *   at once), un-revoked, and its last applied seq kept, so the till's outbox continues where it
+ *   stopped. The operator issued the code for that store, so they mean it.
+ * - with a code of ANOTHER store, it is refused (409) and nothing changes, the code included:
+ *   revoking and re-enrolling is not a way to move a till to another store.
+ */
+export async function registerDevice(db: Database, request: RegisterRequest): Promise<Registration> {
   const codeHash = sha256(normalizeEnrollmentCode(request.enrollmentCode));
   const deviceId = request.deviceId ?? randomUUID();
   const token = newDeviceToken();
@@ -39,13 +55,44 @@ export async function registerDevice(db: Database, request: RegisterRequest): Pr
        ON CONFLICT (id) DO NOTHING`,
       [deviceId, storeId, request.name, sha256(token)],
     );
+    let repaired: Registration['repaired'];
     if (inserted.rowCount === 0) {
-      throw new HttpError(
-        409,
-        'conflict',
-        'A device with this id is already registered. A till that lost its token needs a new device id.',
-        'deviceId',
+      // The id is taken: lock the device row so a push or a revoke in flight is ordered with us.
+      const existing = await tx.query<{
+        store_id: string;
+        store_name: string;
+        name: string;
+        last_seq: number;
+        revoked_at: Date | null;
+      }>(
+        `SELECT d.store_id, s.name AS store_name, d.name, d.last_seq, d.revoked_at
+           FROM devices d JOIN stores s ON s.id = d.store_id
+          WHERE d.id = $1 FOR UPDATE OF d`,
+        [deviceId],
       );
+      const device = existing.rows[0];
+      if (!device) throw new Error(`Device ${deviceId} conflicted but cannot be found.`);
+      if (device.store_id !== storeId) {
+        // Throwing rolls the transaction back: the code stays unused, the device untouched.
+        throw new HttpError(
+          409,
+          'conflict',
+          `This till (device ${deviceId}) belongs to the store "${device.store_name}" (${device.store_id}). ` +
+            'An enrolment code of another store cannot take it over: revoking and re-enrolling is not a store move. ' +
+            'Use a code of that store to pair it again.',
+          'deviceId',
+        );
+      }
+      await tx.query('UPDATE devices SET token_hash = $2, name = $3, revoked_at = NULL WHERE id = $1', [
+        deviceId,
+        sha256(token),
+        request.name,
+      ]);
+      repaired = {
+        wasRevoked: device.revoked_at !== null,
+        lastSeq: device.last_seq,
+        previousName: device.name,
+      };
     }
     const store = await tx.query<{
       id: string;
@@ -54,7 +101,13 @@ export async function registerDevice(db: Database, request: RegisterRequest): Pr
       currency: string;
       time_zone: string;
     }>('SELECT id, name, country, currency, time_zone FROM stores WHERE id = $1', [storeId]);
-    return { deviceId, storeId, token, store: storeInfo(store.rows[0] as Parameters<typeof storeInfo>[0]) };
+    const response = {
+      deviceId,
+      storeId,
+      token,
+      store: storeInfo(store.rows[0] as Parameters<typeof storeInfo>[0]),
+    };
+    return repaired ? { response, repaired } : { response };
   });
 }
 

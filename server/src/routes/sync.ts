@@ -47,9 +47,17 @@ export function syncRoutes(context: AppContext) {
         },
       },
       async (request, reply) => {
-        const registered = await registerDevice(db, request.body);
-        request.log.info({ deviceId: registered.deviceId, storeId: registered.storeId }, 'device registered');
-        return reply.code(201).send(registered);
+        const { response, repaired } = await registerDevice(db, request.body);
+        if (repaired) {
+          // The audit line for the operator: an existing till was given a new token.
+          request.log.warn(
+            { audit: 'device.repaired', deviceId: response.deviceId, storeId: response.storeId, ...repaired },
+            'device re-paired: new token issued, old token no longer works',
+          );
+        } else {
+          request.log.info({ deviceId: response.deviceId, storeId: response.storeId }, 'device registered');
+        }
+        return reply.code(201).send(response);
       },
     );
 
