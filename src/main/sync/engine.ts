@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { parsePhone } from '../ledger/input';
 import type { Ledger } from '../ledger/ledger';
@@ -11,6 +12,7 @@ import {
   PushResponseSchema,
   RegisterResponseSchema,
   type PushResponse,
+  type RegisterResponse,
 } from '../../shared/sync';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { createDayCloser, type ZReport } from './day-close';
@@ -595,35 +597,58 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     serverUrlInput: string,
     enrollmentCode: string,
     name: string,
+    mode: { repair?: boolean } = {},
   ): Promise<RegisterResult> {
     const serverUrl = parseServerUrl(serverUrlInput);
     const state = store.read();
-    if (isPaired(state) && state.authProblem === null) {
+    // A paired till whose token still works is re-paired only on purpose (a new code in the
+    // environment, same server). With a pairing problem (revoked or unknown token) it may always
+    // pair again: the server gives the same device a new token and keeps its last seq.
+    const repairing = mode.repair === true && state.serverUrl === serverUrl;
+    if (isPaired(state) && state.authProblem === null && !repairing) {
       throw new SyncFailure(
         'refused',
         'This till is already paired. Unpair it first to pair it with another server.',
       );
     }
     const pairingTransport = createTransport(() => serverUrl, deps.fetch);
-    const { body } = await pairingTransport.request('POST', '/v1/devices/register', {
-      schema: RegisterResponseSchema,
-      body: { enrollmentCode, name, deviceId: ledger.deviceId },
-      timeoutMs: options.registerTimeoutMs,
-    });
+    let body: RegisterResponse;
+    try {
+      ({ body } = await pairingTransport.request('POST', '/v1/devices/register', {
+        schema: RegisterResponseSchema,
+        body: { enrollmentCode, name, deviceId: ledger.deviceId },
+        timeoutMs: options.registerTimeoutMs,
+      }));
+    } catch (error) {
+      // A code the server calls unknown, used or expired never becomes good: do not send it again.
+      if (error instanceof SyncFailure && error.detail.code === 'invalid_enrollment_code') {
+        store.rememberCode(enrollmentCodeHash(enrollmentCode), clock());
+      }
+      throw error;
+    }
     if (body.deviceId !== ledger.deviceId) {
       throw new SyncFailure(
         'refused',
         `The server gave this till device id ${body.deviceId}, but its ledger is ${ledger.deviceId}.`,
       );
     }
+    // A cycle still running holds the old token: whatever it hears (a 401 now) is stale and must
+    // not mark the new pairing as refused.
+    generation++;
     // The token first: a crash after it leaves a till that looks unpaired (pair again), never one
     // that believes it is paired without a token.
     secrets.save(body.token);
     cachedToken = body.token;
     store.pair(serverUrl, body.storeId, clock());
+    store.rememberCode(enrollmentCodeHash(enrollmentCode), clock());
     ledger.setStore(storeSettingsOf(body.store));
     failures = 0;
-    log.info('sync_paired', { serverUrl, storeId: body.storeId, deviceId: body.deviceId });
+    log.info(state.serverUrl === null ? 'sync_paired' : 'sync_repaired', {
+      serverUrl,
+      storeId: body.storeId,
+      deviceId: body.deviceId,
+      pendingEvents: outbox.pendingCount(),
+    });
     emit();
     if (running) void requestCycle();
     return { deviceId: body.deviceId, storeId: body.storeId, storeName: body.store.name, serverUrl };
@@ -742,24 +767,61 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     /** For the ledger's redemption policy: paired, and the server cannot be reached. */
     isOffline: (): boolean => isPaired() && !online,
     registerDevice,
-    /** Pairs from KIOSK_SERVER_URL and KIOSK_ENROLLMENT_CODE when set and not paired; never throws. */
+    /**
+     * Pairs from KIOSK_SERVER_URL and KIOSK_ENROLLMENT_CODE; never throws. A code this till has
+     * not used yet pairs it (or re-pairs it with the same server: a new token for the same device,
+     * its queued events continue where they stopped); a code it already used is not sent again,
+     * so a restart with the same environment changes nothing.
+     */
     async pairFromEnvironment(
       env: Record<string, string | undefined>,
       name: string,
     ): Promise<{ paired: boolean; message: string; storeName?: string }> {
-      if (isPaired()) return { paired: true, message: 'Already paired.' };
       const url = env.KIOSK_SERVER_URL;
       const code = env.KIOSK_ENROLLMENT_CODE;
-      if (!url || !code) return { paired: false, message: 'No KIOSK_SERVER_URL and KIOSK_ENROLLMENT_CODE.' };
+      const state = store.read();
+      const paired = isPaired(state);
+      if (!url || !code) {
+        return paired
+          ? { paired: true, message: 'Already paired.' }
+          : { paired: false, message: 'No KIOSK_SERVER_URL and KIOSK_ENROLLMENT_CODE.' };
+      }
+      const healthy = paired && state.authProblem === null;
+      if (store.hasUsedCode(enrollmentCodeHash(code))) {
+        if (healthy) return { paired: true, message: 'Already paired.' };
+        const message = paired
+          ? `${state.authProblem ?? ''} The enrolment code in KIOSK_ENROLLMENT_CODE was already used: set a new one.`.trim()
+          : 'The enrolment code in KIOSK_ENROLLMENT_CODE was already used or refused: set a new one.';
+        return { paired, message };
+      }
+      let sameServer = false;
       try {
-        const result = await registerDevice(url, code, name);
-        return { paired: true, message: `Paired with ${result.storeName}.`, storeName: result.storeName };
+        sameServer = parseServerUrl(url) === state.serverUrl;
+      } catch {
+        // An invalid address: registerDevice below says so in plain words.
+      }
+      if (healthy && !sameServer) {
+        return {
+          paired: true,
+          message: `Already paired with ${state.serverUrl}; KIOSK_SERVER_URL names another server. Unpair first to move.`,
+        };
+      }
+      try {
+        const result = await registerDevice(url, code, name, { repair: true });
+        const message = paired
+          ? `Paired again with ${result.storeName}.`
+          : `Paired with ${result.storeName}.`;
+        return { paired: true, message, storeName: result.storeName };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
+        if (healthy && error instanceof SyncFailure && error.detail.code === 'invalid_enrollment_code') {
+          // Paired before this till remembered its codes: the code it was paired with is spent.
+          return { paired: true, message: 'Already paired (the enrolment code was already used).' };
+        }
         store.recordError(`Pairing failed: ${message}`, clock());
         log.warn('sync_pairing_failed', { serverUrl: url, error: message });
         emit();
-        return { paired: false, message };
+        return { paired: isPaired(), message };
       }
     },
     /** Forgets the pairing (the token too); the outbox keeps every event for the next pairing. */
@@ -825,6 +887,12 @@ function parseServerUrl(text: string): string {
     );
   }
   return url.toString().replace(/\/+$/, '');
+}
+
+/** The hash a used enrolment code is remembered by, read as forgivingly as the server reads it. */
+function enrollmentCodeHash(code: string): string {
+  const normalized = code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return createHash('sha256').update(normalized).digest('hex');
 }
 
 function maskName(name: string | null): string | null {

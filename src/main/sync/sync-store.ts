@@ -38,6 +38,16 @@ export interface PageEffects {
 export type SyncStore = ReturnType<typeof createSyncStore>;
 
 export function createSyncStore(db: Db) {
+  // The hashes of the enrolment codes this till has used, so a restart with the same
+  // KIOSK_ENROLLMENT_CODE does not try to burn it again and a new one re-pairs. Created here, not in
+  // a numbered migration, because it is the sync engine's alone; it only ever grows by one row a
+  // pairing. TODO: fold into the next till migration.
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS sync_used_codes (
+       code_hash TEXT PRIMARY KEY,
+       used_at TEXT NOT NULL
+     ) STRICT`,
+  );
   const s = {
     state: db.prepare(
       `SELECT server_url AS serverUrl, store_id AS storeId, paired_at AS pairedAt, cursor,
@@ -66,6 +76,8 @@ export function createSyncStore(db: Db) {
     success: db.prepare('UPDATE sync_state SET last_success_at = ?, last_error = NULL, last_error_at = NULL'),
     error: db.prepare('UPDATE sync_state SET last_error = ?, last_error_at = ?'),
     authProblem: db.prepare('UPDATE sync_state SET auth_problem = ?'),
+    usedCode: db.prepare('SELECT 1 FROM sync_used_codes WHERE code_hash = ?'),
+    useCode: db.prepare('INSERT OR IGNORE INTO sync_used_codes (code_hash, used_at) VALUES (?, ?)'),
     confirmed: db.prepare(
       `INSERT INTO balances (phone, confirmed_points, confirmed_at, confirmed_server_seq) VALUES (?, ?, ?, ?)
        ON CONFLICT (phone) DO UPDATE SET confirmed_points = excluded.confirmed_points,
@@ -171,6 +183,9 @@ export function createSyncStore(db: Db) {
     recordSuccess: (now: Date) => void s.success.run(now.toISOString()),
     recordError: (message: string, now: Date) => void s.error.run(message, now.toISOString()),
     recordAuthProblem: (message: string | null) => void s.authProblem.run(message),
+    /** Whether this till has used (or been refused as already used) this enrolment code's hash. */
+    hasUsedCode: (codeHash: string) => s.usedCode.get(codeHash) !== undefined,
+    rememberCode: (codeHash: string, now: Date) => void s.useCode.run(codeHash, now.toISOString()),
     saveConfirmed,
     /**
      * Saves one pull page and its cursor in one transaction: a crash leaves both or neither, so a
