@@ -9,6 +9,16 @@ import { createLedger, type Ledger } from './ledger/ledger';
 import type { Log } from './logging';
 import { createOutbox, type Outbox } from './outbox/outbox';
 import { loadPairing, pairingFile } from './pairing';
+import {
+  createPosService,
+  createSalesStore,
+  posToken,
+  readPosConfig,
+  startPosApi,
+  type PosApi,
+  type PosConfig,
+  type PosService,
+} from './pos';
 import { createActivityTracker, type ActivityTracker } from './shell/activity';
 import type { KioskConfig } from './shell/config';
 import {
@@ -24,7 +34,8 @@ import {
   type SyncStatus,
   type ZReport,
 } from './sync';
-import { isKioskError } from '../shared/errors';
+import { isKioskError, KioskError } from '../shared/errors';
+import type { PendingSale } from '../shared/pos';
 import { ShellError, type KioskStatus, type SyncStatusView } from '../shared/ipc';
 import type { StoreSettings } from '../shared/store';
 import { businessDayOf } from '../shared/time';
@@ -63,6 +74,8 @@ export interface OpenKioskOptions {
   sealer?: Sealer;
   /** The sync engine's timings (tests). */
   syncOptions?: Partial<SyncOptions>;
+  /** The POS link (src/main/pos): from KIOSK_POS_* by default; false leaves it off. */
+  pos?: PosConfig | false;
 }
 
 export interface Kiosk {
@@ -93,7 +106,11 @@ export interface Kiosk {
   closeDay(businessDay: string): Promise<ZReport>;
   /** A customer's balance: the server's (under a second) when online, this till's otherwise. */
   lookupCustomer(phone: string): Promise<CustomerLookup>;
-  /** Stops the sync engine (waits for a request in flight to end), then closes the database. */
+  /** The POS link: its service, and its HTTP API once listening (null when off or it failed). */
+  readonly pos: { readonly service: PosService; readonly api: Promise<PosApi | null> };
+  /** The sale the POS posted that awaits a check-in, and what it would earn; null when none. */
+  pendingSale(): PendingSale | null;
+  /** Stops the POS API and the sync engine (waits for a request in flight to end), then closes the database. */
   dispose(): Promise<void>;
 }
 
@@ -125,6 +142,7 @@ export function openKiosk({
   fetch: fetchImpl = fetch,
   sealer,
   syncOptions,
+  pos: posOption,
 }: OpenKioskOptions): Kiosk {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const settingsFile = join(dataDir, 'kiosk-settings.json');
@@ -134,7 +152,7 @@ export function openKiosk({
   let storeName = saved?.storeName ?? null;
 
   const ledgerPath = join(dataDir, 'ledger.db');
-  const ref: { engine?: SyncEngine } = {};
+  const ref: { engine?: SyncEngine; sales?: ReturnType<typeof createSalesStore> } = {};
   const db = openDatabase(ledgerPath);
   const closeAll = () => {
     if (db.open) db.close();
@@ -159,6 +177,15 @@ export function openKiosk({
       get(target, key, receiver) {
         const value: unknown = Reflect.get(target, key, receiver);
         if (!LEDGER_WRITES.has(key) || typeof value !== 'function') return value;
+        if (key === 'checkIn') {
+          return (phone: unknown, sale?: unknown) => {
+            const result = rawLedger.checkIn(phone, posSaleForCheckIn(ref.sales, sale));
+            if (result.status === 'checked_in' && result.receiptId)
+              ref.sales?.markCheckedIn(result.receiptId);
+            ref.engine?.nudge();
+            return result;
+          };
+        }
         return (...args: unknown[]) => {
           const result: unknown = value.apply(target, args);
           ref.engine?.nudge();
@@ -220,6 +247,58 @@ export function openKiosk({
     closeAll();
     throw error;
   }
+
+  // The POS link: sales posted by the till's POS wait in SQLite for their customer.
+  let posConfig: PosConfig | false;
+  let posError: string | null = null;
+  try {
+    posConfig = posOption ?? readPosConfig(process.env);
+  } catch (error) {
+    posConfig = false;
+    posError = (error as Error).message;
+    log.error('pos_config_invalid', { error: posError });
+  }
+  let posService: PosService;
+  try {
+    const sales = (ref.sales = createSalesStore({
+      db,
+      clock,
+      ttlSeconds: posConfig ? posConfig.saleTtlSeconds : 300,
+    }));
+    posService = createPosService({ db, ledger, sales, clock });
+  } catch (error) {
+    closeAll();
+    throw error;
+  }
+  let posApi: PosApi | null = null;
+  let posTokenInfo: { source: 'environment' | 'file'; file: string; hint: string } | null = null;
+  const posReady: Promise<PosApi | null> =
+    posConfig && posConfig.enabled
+      ? (async (config: PosConfig) => {
+          try {
+            const { token, source, file } = posToken(dataDir, config.token);
+            posTokenInfo = { source, file, hint: token.slice(-4) };
+            posApi = await startPosApi({
+              service: posService,
+              token,
+              host: config.host,
+              port: config.port,
+              log,
+              ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
+            });
+            log.info('pos_api_listening', { url: posApi.url, tokenSource: source });
+            return posApi;
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            posError =
+              code === 'EADDRINUSE'
+                ? `Port ${config.port} on ${config.host} is in use: the POS cannot reach this kiosk. Set KIOSK_POS_PORT.`
+                : `The POS API could not start: ${(error as Error).message}`;
+            log.error('pos_api_failed', { error: posError });
+            return null;
+          }
+        })(posConfig)
+      : Promise.resolve(null);
 
   const activity = createActivityTracker();
   const today = () => businessDayOf(clock(), ledger.store.timeZone);
@@ -329,6 +408,8 @@ export function openKiosk({
       };
     },
     lookupCustomer: (phone) => engine.lookupCustomer(phone),
+    pos: { service: posService, api: posReady },
+    pendingSale: () => posService.pending(),
     updateStore(settings) {
       if (engine.status().paired) throw new ShellError('store_managed_by_server');
       const store = ledger.setStore(settings);
@@ -353,10 +434,21 @@ export function openKiosk({
         pairing: pairingView(state),
         pairingError,
         sync: syncStatus(),
+        pos: {
+          enabled: posConfig !== false && posConfig.enabled,
+          url: posApi?.url ?? null,
+          error: posError,
+          tokenSource: posTokenInfo?.source ?? null,
+          tokenFile: posTokenInfo?.source === 'file' ? posTokenInfo.file : null,
+          tokenHint: posTokenInfo ? `…${posTokenInfo.hint}` : null,
+        },
       };
     },
     dispose() {
-      disposed ??= engine.stop().finally(closeAll);
+      disposed ??= posReady
+        .then((api) => api?.close())
+        .then(() => engine.stop())
+        .finally(closeAll);
       return disposed;
     },
   };
@@ -407,6 +499,23 @@ function syncNote(state: SyncStatus): string {
   if (state.pendingEvents > 0) return `Sending: ${waiting(state.pendingEvents)} for the server.`;
   if (state.lastSuccessAt) return `In sync with the server (last at ${state.lastSuccessAt}).`;
   return 'Paired; the first sync with the server is under way.';
+}
+
+/** The sale to check in: a sale the POS posted is taken as posted, and only while it awaits. */
+function posSaleForCheckIn(sales: ReturnType<typeof createSalesStore> | undefined, sale: unknown): unknown {
+  if (!sales || sale === null || typeof sale !== 'object' || !('receiptId' in sale)) return sale;
+  const { receiptId } = sale;
+  if (typeof receiptId !== 'string') return sale;
+  const posted = sales.get(receiptId);
+  if (!posted || posted.status === 'checked-in') return sale;
+  if (posted.status !== 'awaiting-check-in') {
+    throw new KioskError(
+      'invalid_input',
+      `This sale was ${posted.status}; ask the cashier to ring it up again.`,
+      'sale',
+    );
+  }
+  return posted.sale;
 }
 
 /** The sync engine's refusals, as the codes the kiosk's contract knows. */

@@ -28,6 +28,7 @@ const kiosk = {
   lookupCustomer: call('customer:lookup'),
   updateStore: call('store:update'),
   pair: call('kiosk:pair'),
+  pendingSale: call('sale:pending'),
 } as const satisfies KioskBridge;
 
 // Exactly the contract's methods, no more, no less, each on its own channel: `satisfies` refuses a

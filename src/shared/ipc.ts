@@ -3,6 +3,7 @@ import { errorCodes, type ErrorCode } from './errors';
 import { ConsentSchema, FirstNameSchema, LedgerEventSchema } from './events';
 import { DeviceIdSchema, ReceiptIdSchema, StaffIdSchema, shortText } from './ids';
 import { MoneySchema } from './money';
+import { PendingSaleSchema } from './pos';
 import { ProgramSchema, RewardIdSchema, RewardSchema } from './program';
 import { SaleSchema } from './sale';
 import { StoreSettingsSchema } from './store';
@@ -198,6 +199,18 @@ export const KioskStatusSchema = z.strictObject({
   /** Why the last pairing attempt failed, for the manager; null when none failed. */
   pairingError: z.string().nullable(),
   sync: SyncStatusViewSchema,
+  /** The POS link for the manager: where it listens and which token it takes (its last 4 characters). */
+  pos: z
+    .strictObject({
+      enabled: z.boolean(),
+      url: z.string().nullable(),
+      error: z.string().nullable(),
+      tokenSource: z.enum(['environment', 'file']).nullable(),
+      /** The 0600 file in the data folder that holds a generated token. */
+      tokenFile: z.string().nullable(),
+      tokenHint: z.string().nullable(),
+    })
+    .optional(),
 });
 export type KioskStatus = z.infer<typeof KioskStatusSchema>;
 
@@ -367,6 +380,8 @@ export const ipcContract = {
     CustomerLookupSchema,
   ),
   'store:update': channel('updateStore', StoreSettingsSchema, StoreSettingsSchema),
+  /** The sale the POS posted that awaits a check-in, and the points it would earn; null when none. */
+  'sale:pending': channel('pendingSale', z.undefined(), PendingSaleSchema.nullable()),
   'kiosk:pair': channel(
     'pair',
     z.strictObject({

@@ -33,6 +33,7 @@ export function createHandlers(kiosk: Kiosk): Handlers {
     'sync:now': () => kiosk.syncNow(),
     'customer:lookup': ({ phone }) => kiosk.lookupCustomer(phone),
     'store:update': (store) => kiosk.updateStore(store),
+    'sale:pending': () => kiosk.pendingSale(),
     'kiosk:pair': (request) => kiosk.pair(request),
   };
 }

@@ -1,11 +1,15 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { maskPhone, normalizePhone } from '../../shared/phone';
+import type { PendingSale } from '../../shared/pos';
 
 /**
  * The store's country, used to read numbers typed without a country code, until the kiosk's
  * status (window.kiosk.status()) says which country the store is in.
  */
 export const DEFAULT_COUNTRY = 'US';
+
+/** How often the screen asks whether the POS has posted a sale (or the one shown expired). */
+const PENDING_SALE_POLL_MS = 1000;
 
 type Outcome = { kind: 'status' | 'alert'; text: string } | null;
 
@@ -18,6 +22,7 @@ export function App() {
   const [country, setCountry] = useState(DEFAULT_COUNTRY);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [sending, setSending] = useState(false);
+  const [pending, setPending] = useState<PendingSale | null>(null);
   const inputId = useId();
   const hintId = useId();
 
@@ -25,6 +30,23 @@ export function App() {
     void window.kiosk?.status().then((answer) => {
       if (answer.ok) setCountry(answer.value.store.country);
     });
+  }, []);
+
+  // The sale the POS rang up and awaits its customer; back to idle when it is cancelled or expires.
+  useEffect(() => {
+    const kiosk = window.kiosk;
+    if (!kiosk?.pendingSale) return;
+    let live = true;
+    const poll = () =>
+      void kiosk.pendingSale().then((answer) => {
+        if (live && answer.ok) setPending(answer.value);
+      });
+    poll();
+    const timer = setInterval(poll, PENDING_SALE_POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
   }, []);
 
   const result = normalizePhone(phone, country);
@@ -46,13 +68,14 @@ export function App() {
       return;
     }
     setSending(true);
-    const answer = await kiosk.checkIn({ phone: result.e164 });
+    const answer = await kiosk.checkIn({ phone: result.e164, sale: pending?.sale ?? null });
     setSending(false);
     if (!answer.ok) {
       setOutcome({ kind: 'alert', text: answer.message });
       return;
     }
     const value = answer.value;
+    if (value.status !== 'not_allowed') setPending(null);
     setOutcome(
       value.status === 'checked_in'
         ? {
@@ -70,6 +93,11 @@ export function App() {
   return (
     <main className="check-in">
       <h1>Check in for points</h1>
+      {pending && (
+        <p className="pending-sale" data-receipt-id={pending.sale.receiptId}>
+          Enter your number to earn {pending.wouldEarn.points} points on this purchase.
+        </p>
+      )}
       <form onSubmit={(event) => void onSubmit(event)} noValidate>
         <label htmlFor={inputId}>Phone number</label>
         <input

@@ -295,6 +295,12 @@ describe('every contract channel over HTTP', () => {
     expect(twice.body).toMatchObject({ ok: false, code: 'already_paired' });
   });
 
+  it('sale:pending', async () => {
+    const { status, body } = await call('sale:pending');
+    expect(status).toBe(200);
+    expect(body).toEqual({ ok: true, value: null });
+  });
+
   it('covered every channel of the contract', () => {
     expect([...exercised].sort()).toEqual([...CHANNELS].sort());
   });
