@@ -55,6 +55,7 @@ test.describe('kiosk through the browser host', () => {
         'history',
         'lookupCustomer',
         'pair',
+        'pendingSale',
         'redeem',
         'refund',
         'status',
