@@ -300,7 +300,18 @@ export function openKiosk({
         })(posConfig)
       : Promise.resolve(null);
 
-  const activity = createActivityTracker();
+  // The screen asks for the pending sale every second: that poll is not someone using the kiosk
+  // (it would keep the updater from ever finding the kiosk idle). A sale awaiting its customer is.
+  const tracker = createActivityTracker();
+  const activity: ActivityTracker = {
+    ...tracker,
+    during: (kind, work) => (kind === 'sale:pending' ? work() : tracker.during(kind, work)),
+    busy() {
+      const answer = tracker.busy();
+      if (answer.busy || !ref.sales?.pending()) return answer;
+      return { busy: true, reason: 'a POS sale awaiting check-in' };
+    },
+  };
   const today = () => businessDayOf(clock(), ledger.store.timeZone);
   const isDayClosed = (businessDay: string) => dayClosed.get(businessDay) !== undefined;
 

@@ -29,7 +29,7 @@ export interface PosApiOptions {
   host: string;
   port: number;
   log: Log;
-  /** Requests allowed per client per window (120 a minute by default). */
+  /** Requests allowed per client per window (600 a minute by default). */
   rateLimit?: { requests: number; windowMs: number };
   now?: () => number;
 }
@@ -158,7 +158,7 @@ export function startPosApi({
   host,
   port,
   log,
-  rateLimit = { requests: 120, windowMs: 60_000 },
+  rateLimit = { requests: 600, windowMs: 60_000 },
   now = Date.now,
 }: PosApiOptions): Promise<PosApi> {
   const expected = digest(`Bearer ${token}`);

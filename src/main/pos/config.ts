@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The POS link's settings, from the environment (names are the contract of issue 7). */
@@ -14,7 +14,7 @@ export interface PosConfig {
   token: string | null;
   /** KIOSK_POS_SALE_TTL_SECONDS: how long a sale awaits check-in (300 s by default). */
   saleTtlSeconds: number;
-  /** Requests per client per window; 120 a minute by default. */
+  /** Requests per client per window; 600 a minute by default. */
   rateLimit?: { requests: number; windowMs: number };
 }
 
@@ -58,5 +58,6 @@ export function posToken(
   }
   const token = randomBytes(32).toString('base64url');
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
   return { token, source: 'file', file };
 }

@@ -104,6 +104,16 @@ describe('POST /v1/sales', () => {
     await refused(() => post('/v1/sales', { receiptId: 'R-BAD', total }), 400, code, field);
   });
 
+  it('refuses a receipt the screen already checked in without the POS (409)', async () => {
+    pos.kiosk.ledger.checkIn(PHONE, { receiptId: 'R-DIRECT', total: { amount: 100, currency: 'USD' } });
+    await refused(
+      () => post('/v1/sales', { receiptId: 'R-DIRECT', total: { amount: 100, currency: 'USD' } }),
+      409,
+      'already_checked_in',
+      'receiptId',
+    );
+  });
+
   it("refuses a currency other than the store's (422)", async () => {
     await refused(
       () => post('/v1/sales', { receiptId: 'R-EUR', total: { amount: 1250, currency: 'EUR' } }),
