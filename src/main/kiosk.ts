@@ -286,7 +286,7 @@ export function openKiosk({
               log,
               ...(config.rateLimit ? { rateLimit: config.rateLimit } : {}),
             });
-            log.info('pos_api_listening', { url: posApi.url, tokenSource: source });
+            log.info('pos_api_listening', { url: posApi.url, bearerFrom: source });
             return posApi;
           } catch (error) {
             const code = (error as NodeJS.ErrnoException).code;
