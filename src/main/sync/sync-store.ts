@@ -38,16 +38,6 @@ export interface PageEffects {
 export type SyncStore = ReturnType<typeof createSyncStore>;
 
 export function createSyncStore(db: Db) {
-  // The hashes of the enrolment codes this till has used, so a restart with the same
-  // KIOSK_ENROLLMENT_CODE does not try to burn it again and a new one re-pairs. Created here, not in
-  // a numbered migration, because it is the sync engine's alone; it only ever grows by one row a
-  // pairing. TODO: fold into the next till migration.
-  db.exec(
-    `CREATE TABLE IF NOT EXISTS sync_used_codes (
-       code_hash TEXT PRIMARY KEY,
-       used_at TEXT NOT NULL
-     ) STRICT`,
-  );
   const s = {
     state: db.prepare(
       `SELECT server_url AS serverUrl, store_id AS storeId, paired_at AS pairedAt, cursor,
