@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DeviceIdSchema, ReceiptIdSchema, StaffIdSchema, UuidV7Schema, shortText } from './ids';
 import { MoneySchema } from './money';
 import { E164Schema } from './phone';
-import { SaleLineSchema } from './sale';
+import { RefundLineSchema, SaleLineSchema } from './sale';
 import { BusinessDaySchema, InstantSchema } from './time';
 
 /**
@@ -75,15 +75,7 @@ const payloads = {
     /** Points the customer had spent on a reward for this receipt, given back. */
     restoredPoints: Points.optional(),
     /** For a line-by-line refund: which sale lines, and how many units of each. */
-    lines: z
-      .array(
-        z.strictObject({
-          line: z.number().int().min(0).max(499),
-          quantity: z.number().int().min(1).max(10_000),
-        }),
-      )
-      .max(500)
-      .optional(),
+    lines: z.array(RefundLineSchema).max(500).optional(),
   }),
   'points.adjusted': z.strictObject({
     points: z

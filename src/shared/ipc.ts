@@ -5,7 +5,7 @@ import { DeviceIdSchema, ReceiptIdSchema, StaffIdSchema, shortText } from './ids
 import { MoneySchema } from './money';
 import { PendingSaleSchema } from './pos';
 import { ProgramSchema, RewardIdSchema, RewardSchema } from './program';
-import { SaleSchema } from './sale';
+import { RefundLinesSchema, SaleSchema } from './sale';
 import { StoreSettingsSchema } from './store';
 import { DeviceNameSchema, EnrollmentCodeSchema, StoreIdSchema } from './sync';
 import { BusinessDaySchema } from './time';
@@ -313,16 +313,7 @@ export const ipcContract = {
         /** Refund this much of the sale; the whole rest when neither amount nor lines is given. */
         amount: MoneySchema.nullable().optional(),
         /** Or refund line by line: the sale line's index and how many of it came back. */
-        lines: z
-          .array(
-            z.strictObject({
-              line: z.number().int().min(0).max(499),
-              quantity: z.number().int().min(1).max(10_000),
-            }),
-          )
-          .min(1)
-          .max(500)
-          .optional(),
+        lines: RefundLinesSchema.optional(),
       })
       .refine((refund) => !(refund.amount && refund.lines), {
         message: 'Refund by amount or by lines, not both.',

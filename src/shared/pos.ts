@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorCodes, type ErrorCode } from './errors';
 import { ReceiptIdSchema } from './ids';
 import { MoneySchema } from './money';
-import { SaleSchema } from './sale';
+import { RefundLinesSchema, SaleSchema } from './sale';
 
 /**
  * The POS link's contract (src/main/pos): the local HTTP API through which the till's point-of-sale
@@ -58,16 +58,7 @@ export type PosSaleView = z.infer<typeof PosSaleViewSchema>;
 export const PosRefundRequestSchema = z
   .strictObject({
     amount: MoneySchema.optional(),
-    lines: z
-      .array(
-        z.strictObject({
-          line: z.number().int().min(0).max(499),
-          quantity: z.number().int().min(1).max(10_000),
-        }),
-      )
-      .min(1)
-      .max(500)
-      .optional(),
+    lines: RefundLinesSchema.optional(),
   })
   .refine((refund) => !(refund.amount && refund.lines), {
     message: 'Refund by amount or by lines, not both.',

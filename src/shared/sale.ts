@@ -45,3 +45,15 @@ export const SaleSchema = z
     }
   });
 export type Sale = z.infer<typeof SaleSchema>;
+
+/** One line of a line-by-line refund: the sale line's position and how many units came back. */
+export const RefundLineSchema = z.strictObject({
+  line: z.number().int().min(0).max(499),
+  quantity: z.number().int().min(1).max(10_000),
+});
+
+/** The lines of a line-by-line refund, as the POS, the IPC bridge, the ledger and its events take them. */
+export const RefundLinesSchema = z
+  .array(RefundLineSchema)
+  .min(1, { message: 'Name at least one line to refund.' })
+  .max(500);

@@ -39,7 +39,7 @@ import {
   type RefundProgress,
   type RefundRequest,
 } from '../../shared/rules';
-import { SaleSchema } from '../../shared/sale';
+import { RefundLinesSchema, SaleSchema } from '../../shared/sale';
 import { StoreSettingsSchema, type StoreSettings } from '../../shared/store';
 import { sectionsOf } from '../../shared/rules/schema';
 import { BusinessDaySchema, businessDayOf } from '../../shared/time';
@@ -185,17 +185,7 @@ function restOf(earned: EarnedReceipt, progress: RefundProgress): RefundRequest 
   return { kind: 'lines', lines };
 }
 
-const RefundLinesSchema = z.strictObject({
-  lines: z
-    .array(
-      z.strictObject({
-        line: z.number().int().min(0).max(499),
-        quantity: z.number().int().min(1).max(10_000),
-      }),
-    )
-    .min(1, { message: 'Name at least one line to refund.' })
-    .max(500),
-});
+const RefundByLinesSchema = z.strictObject({ lines: RefundLinesSchema });
 
 const AdjustmentSchema = z.strictObject({
   points: z
@@ -515,7 +505,7 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
     const receiptId = parseInput(ReceiptIdSchema, receiptIdInput, 'receiptId');
     const byLines =
       requestInput !== null && typeof requestInput === 'object' && 'lines' in requestInput
-        ? parseInput(RefundLinesSchema, requestInput, 'refund')
+        ? parseInput(RefundByLinesSchema, requestInput, 'refund')
         : null;
     const amount =
       byLines || requestInput === undefined || requestInput === null
