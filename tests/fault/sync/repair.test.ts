@@ -1,7 +1,8 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pair } from './support/pairing';
 import { startServer } from './support/server';
-import { CONSENT, openTill, phone, type TestTill } from './support/till';
+import { cleanupAfterAll } from './support/cleanup';
+import { openTill, sell } from './support/till';
 import { expectConverged } from './support/verify';
 import { waitFor } from './support/wait';
 
@@ -12,27 +13,7 @@ import { waitFor } from './support/wait';
  * balances equal on the server and the till.
  */
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
-
-function track<T extends { cleanup?: () => Promise<void>; dispose?: () => Promise<void> }>(thing: T): T {
-  cleanups.push(() => (thing.cleanup ?? thing.dispose)!.call(thing));
-  return thing;
-}
-
-function sell(till: TestTill, customer: number, count: number, prefix: string): void {
-  if (till.db.prepare('SELECT 1 FROM customers WHERE phone = ?').get(phone(customer)) === undefined) {
-    till.ledger.enroll(phone(customer), CONSENT);
-  }
-  for (let i = 0; i < count; i++) {
-    till.ledger.checkIn(phone(customer), {
-      receiptId: `${prefix}-${i}`,
-      total: { amount: 300 + i, currency: 'USD' },
-    });
-  }
-}
+const { track } = cleanupAfterAll();
 
 describe('re-pairing', () => {
   it('revoked while selling, then a new code from the environment: re-paired, every event exactly once', async () => {
@@ -43,12 +24,12 @@ describe('re-pairing', () => {
     const env = { KIOSK_SERVER_URL: server.url, KIOSK_ENROLLMENT_CODE: firstCode };
     expect((await till.engine.pairFromEnvironment(env, 'Front')).paired).toBe(true);
     till.engine.start();
-    sell(till, 1, 20, 'before');
+    sell(till, 1, 20, 'before', 300);
     await waitFor(() => till.engine.status().pendingEvents === 0, { what: 'first sales pushed' });
 
     await server.admin.revoke(till.ledger.deviceId);
-    sell(till, 1, 15, 'revoked');
-    sell(till, 2, 10, 'revoked-b');
+    sell(till, 1, 15, 'revoked', 300);
+    sell(till, 2, 10, 'revoked-b', 300);
     await waitFor(() => till.engine.status().pairingProblem !== null, { what: 'the 401 seen' });
     const refused = till.engine.status();
     expect(refused.pairingProblem).toMatch(/revoked|Pair it again/);
@@ -58,7 +39,7 @@ describe('re-pairing', () => {
     expect(same.message).toMatch(/already used/);
     expect(till.engine.status().pairingProblem).not.toBeNull();
     // Sales go on while the till cannot sync.
-    sell(till, 3, 5, 'still-offline');
+    sell(till, 3, 5, 'still-offline', 300);
     expect(till.engine.status().pendingEvents).toBe(32);
 
     const newCode = await server.admin.enrollmentCode(storeId);
@@ -91,14 +72,14 @@ describe('re-pairing', () => {
     const { storeId } = await server.admin.createStore();
     const till = track(openTill());
     await pair(till, server, storeId);
-    sell(till, 7, 10, 'one');
+    sell(till, 7, 10, 'one', 300);
     await till.engine.syncNow();
     await server.admin.revoke(till.ledger.deviceId);
-    sell(till, 7, 5, 'two');
+    sell(till, 7, 5, 'two', 300);
     expect((await till.engine.syncNow()).pairingProblem).not.toBeNull();
     // In that state registerDevice works again and replaces the stored token.
     await pair(till, server, storeId);
-    sell(till, 8, 5, 'three');
+    sell(till, 8, 5, 'three', 300);
     const status = await till.engine.syncNow();
     expect(status).toMatchObject({ pendingEvents: 0, pairingProblem: null, lastError: null });
 
@@ -108,7 +89,7 @@ describe('re-pairing', () => {
       'Till',
     );
     expect(again).toMatchObject({ paired: true, message: expect.stringMatching(/Paired again/) });
-    sell(till, 8, 2, 'three-b');
+    sell(till, 8, 2, 'three-b', 300);
     expect(await till.engine.syncNow()).toMatchObject({ pendingEvents: 0, pairingProblem: null });
 
     // Another store's code is refused in plain words; the pairing stays as it was.
@@ -122,7 +103,7 @@ describe('re-pairing', () => {
     );
     expect(moved.message).toMatch(/belongs to the store.*not a store move/);
     expect(moved.paired).toBe(true);
-    sell(till, 8, 3, 'four');
+    sell(till, 8, 3, 'four', 300);
     expect(await till.engine.syncNow()).toMatchObject({ pendingEvents: 0, pairingProblem: null });
     expect((await server.admin.devices(storeId)).map((d) => d.deviceId)).toEqual([till.ledger.deviceId]);
     expect(await server.admin.devices(other.storeId)).toEqual([]);

@@ -1,11 +1,12 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pair } from './support/pairing';
 import { startProxy, type FaultProxy } from './support/proxy';
 import { startServer } from './support/server';
-import { CONSENT, openTill, phone, type TestTill } from './support/till';
+import { cleanupAfterAll } from './support/cleanup';
+import { openTill, sell } from './support/till';
 import { expectConverged } from './support/verify';
 import { waitFor } from './support/wait';
 
@@ -16,27 +17,7 @@ import { waitFor } from './support/wait';
  * The end state is read from the server's own database.
  */
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
-
-function track<T extends { cleanup?: () => Promise<void>; dispose?: () => Promise<void> }>(thing: T): T {
-  cleanups.push(() => (thing.cleanup ?? thing.dispose)!.call(thing));
-  return thing;
-}
-
-function sell(till: TestTill, customer: number, count: number, prefix: string): void {
-  if (till.db.prepare('SELECT 1 FROM customers WHERE phone = ?').get(phone(customer)) === undefined) {
-    till.ledger.enroll(phone(customer), CONSENT);
-  }
-  for (let i = 0; i < count; i++) {
-    till.ledger.checkIn(phone(customer), {
-      receiptId: `${prefix}-${i}`,
-      total: { amount: 250 + i, currency: 'USD' },
-    });
-  }
-}
+const { track, add: afterFile } = cleanupAfterAll();
 
 describe('server faults', () => {
   it('server down when the till starts: the till sells, backs off, and drains when the server comes up', async () => {
@@ -64,7 +45,7 @@ describe('server faults', () => {
     let server = await startServer();
     const dataDir = server.dataDir;
     let proxy: FaultProxy | undefined = await startProxy(() => server.url);
-    cleanups.push(() => proxy?.close());
+    afterFile(() => proxy?.close());
     const { storeId } = await server.admin.createStore();
     const till = track(openTill({ options: { batchSize: 200 } }));
     await pair(till, server, storeId, proxy.url);
@@ -98,7 +79,7 @@ describe('server faults', () => {
     // Back up the server's database (stopped: PGlite is one process per folder).
     await server.stop();
     const backup = mkdtempSync(join(tmpdir(), 'sync-fault-backup-'));
-    cleanups.push(() => rmSync(backup, { recursive: true, force: true }));
+    afterFile(() => rmSync(backup, { recursive: true, force: true }));
     cpSync(server.dataDir, backup, { recursive: true });
     server = await startServer({ dataDir: server.dataDir, port: server.port });
     sell(till, 3, 15, 'after-backup');

@@ -118,3 +118,22 @@ export function confirmedBalances(db: Db): Map<string, number | null> {
   }[];
   return new Map(rows.map((row) => [row.phone, row.c]));
 }
+
+/** Enrols a customer once, then checks in `count` sales of `firstAmount`, `firstAmount` + 1, … cents. */
+export function sell(
+  till: TestTill,
+  customer: number,
+  count: number,
+  prefix: string,
+  firstAmount = 250,
+): void {
+  if (till.db.prepare('SELECT 1 FROM customers WHERE phone = ?').get(phone(customer)) === undefined) {
+    till.ledger.enroll(phone(customer), CONSENT);
+  }
+  for (let i = 0; i < count; i++) {
+    till.ledger.checkIn(phone(customer), {
+      receiptId: `${prefix}-${i}`,
+      total: { amount: firstAmount + i, currency: 'USD' },
+    });
+  }
+}
