@@ -10,7 +10,7 @@ import { startBrowserHost } from '../../src/main/browser-host/server';
 import { seedDemoCustomer } from '../../src/main/demo';
 import { createDispatcher } from '../../src/main/ipc/dispatch';
 import { createHandlers } from '../../src/main/ipc/handlers';
-import { openKiosk, type Kiosk } from '../../src/main/kiosk';
+import { openKiosk, type Kiosk, type OpenKioskOptions } from '../../src/main/kiosk';
 import { memoryLog } from '../../src/main/logging';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -68,29 +68,48 @@ export interface KioskHost {
  * SQLite ledger in a temp folder (a US store, the demo customer enrolled), once per worker.
  * `rendererUrl`: its URL. `staticUrl`: the built renderer alone, with no window.kiosk.
  */
+/**
+ * The built renderer behind the browser host, with the kiosk's real services on a SQLite ledger in
+ * a new temp folder (a US store, the demo customer enrolled). `close` stops it and removes the folder.
+ */
+export async function startKioskHost(options: {
+  folderPrefix: string;
+  pos?: OpenKioskOptions['pos'];
+}): Promise<KioskHost & { close(): Promise<void> }> {
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`No built renderer at ${rendererDir}: run \`npm run build\` first.`);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), options.folderPrefix));
+  const log = memoryLog();
+  const kiosk = openKiosk({
+    dataDir,
+    config: { store: { country: 'US', currency: 'USD', timeZone: 'America/New_York' } },
+    host: 'browser',
+    appVersion: 'e2e',
+    log,
+    ...(options.pos === undefined ? {} : { pos: options.pos }),
+  });
+  seedDemoCustomer(kiosk, log);
+  const dispatch = createDispatcher({ handlers: createHandlers(kiosk), log, activity: kiosk.activity });
+  const host = await startBrowserHost({ dispatch, rendererDir, port: 0, log });
+  return {
+    url: host.url,
+    kiosk,
+    async close() {
+      await host.close();
+      await kiosk.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const test = base.extend<object, { kioskHost: KioskHost; rendererUrl: string; staticUrl: string }>({
   kioskHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring
     async ({}, use) => {
-      if (!existsSync(join(rendererDir, 'index.html'))) {
-        throw new Error(`No built renderer at ${rendererDir}: run \`npm run build\` first.`);
-      }
-      const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
-      const log = memoryLog();
-      const kiosk = openKiosk({
-        dataDir,
-        config: { store: { country: 'US', currency: 'USD', timeZone: 'America/New_York' } },
-        host: 'browser',
-        appVersion: 'e2e',
-        log,
-      });
-      seedDemoCustomer(kiosk, log);
-      const dispatch = createDispatcher({ handlers: createHandlers(kiosk), log, activity: kiosk.activity });
-      const host = await startBrowserHost({ dispatch, rendererDir, port: 0, log });
-      await use({ url: host.url, kiosk });
+      const host = await startKioskHost({ folderPrefix: 'kiosk-e2e-' });
+      await use(host);
       await host.close();
-      await kiosk.dispose();
-      rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: 'worker' },
   ],

@@ -1,16 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test as base } from '@playwright/test';
-import { startBrowserHost } from '../../src/main/browser-host/server';
-import { seedDemoCustomer } from '../../src/main/demo';
-import { createDispatcher } from '../../src/main/ipc/dispatch';
-import { createHandlers } from '../../src/main/ipc/handlers';
-import { openKiosk, type Kiosk } from '../../src/main/kiosk';
-import { memoryLog } from '../../src/main/logging';
-import { rendererDir, repoRoot } from './fixtures';
+import type { Kiosk } from '../../src/main/kiosk';
+import { repoRoot, startKioskHost } from './fixtures';
 
 // The POS link end to end: the simulator posts a sale, the screen in Chromium invites the customer
 // to earn its points, the customer checks in, the POS reads the points earned, a reward redeemed on
@@ -29,28 +22,14 @@ const test = base.extend<object, { posHost: PosHost }>({
   posHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring
     async ({}, use) => {
-      if (!existsSync(join(rendererDir, 'index.html'))) {
-        throw new Error(`No built renderer at ${rendererDir}: run \`npm run build\` first.`);
-      }
-      const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-pos-'));
-      const log = memoryLog();
-      const kiosk = openKiosk({
-        dataDir,
-        config: { store: { country: 'US', currency: 'USD', timeZone: 'America/New_York' } },
-        host: 'browser',
-        appVersion: 'e2e',
-        log,
+      const host = await startKioskHost({
+        folderPrefix: 'kiosk-e2e-pos-',
         pos: { enabled: true, host: '127.0.0.1', port: 0, token: TOKEN, saleTtlSeconds: 300 },
       });
-      seedDemoCustomer(kiosk, log);
-      const api = await kiosk.pos.api;
-      if (!api) throw new Error(`POS API did not start: ${JSON.stringify(kiosk.status().pos)}`);
-      const dispatch = createDispatcher({ handlers: createHandlers(kiosk), log, activity: kiosk.activity });
-      const host = await startBrowserHost({ dispatch, rendererDir, port: 0, log });
-      await use({ url: host.url, posUrl: api.url, kiosk });
+      const api = await host.kiosk.pos.api;
+      if (!api) throw new Error(`POS API did not start: ${JSON.stringify(host.kiosk.status().pos)}`);
+      await use({ url: host.url, posUrl: api.url, kiosk: host.kiosk });
       await host.close();
-      await kiosk.dispose();
-      rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: 'worker' },
   ],
