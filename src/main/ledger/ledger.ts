@@ -523,6 +523,7 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
           'receiptId',
         );
       }
+      const earned = earnedOf(receipt);
       const progress = refundProgressOf(receipt);
       const left = receipt.total_amount - progress.refundedAmount;
       if (amount && amount.amount > left) {
@@ -536,13 +537,13 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
         ? { kind: 'lines', lines: byLines.lines }
         : amount
           ? { kind: 'amount', amount: amount.amount }
-          : restOf(earnedOf(receipt), progress);
+          : restOf(earned, progress);
       const redemptions = statements.redemptionsOnReceipt.all(receiptId) as {
         rewardId: string;
         points: number;
         saleLine: number | null;
       }[];
-      const outcome = refundReceipt(earnedOf(receipt), redemptions, progress, request);
+      const outcome = refundReceipt(earned, redemptions, progress, request);
       if (!outcome.ok) {
         const exceeds = ['nothing_to_refund', 'exceeds_sale', 'exceeds_line'].includes(outcome.reason);
         throw new KioskError(exceeds ? 'refund_exceeds_sale' : 'invalid_input', outcome.message, 'refund');
