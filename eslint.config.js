@@ -25,6 +25,11 @@ function forbid(...rules) {
   return ['error', { patterns: rules.map(([regex, message]) => ({ regex, message })) }];
 }
 
+const ZOD_IN_RENDERER =
+  'The screens import the shared schemas as types only (import type): zod would double their start-up JS.';
+/** Shared modules that build zod schemas when imported; the zod-free ones (phone-number, ipc-methods) are fine. */
+const SHARED_SCHEMA_MODULES = `^(\\.\\./)+shared/(ipc|money|events|program|sale|store|sync|time|ids|errors|pos|phone|rules)(/|\\.ts$|$)`;
+
 /** The Node host of the renderer: the shell's pure modules, never electron (it runs without it). */
 const BROWSER_HOST_FILES = 'src/main/browser-host/**/*.ts';
 
@@ -138,6 +143,16 @@ export default tseslint.config(
         [pkg('electron', 'better-sqlite3'), 'The renderer talks to main only through window.kiosk.'],
         [climbInto('main', 'preload', 'server'), 'The renderer talks to main only through window.kiosk.'],
       ),
+      // The screens' start-up JS is a budget (renderer_js_gzip_kb): zod and the contract's schemas
+      // stay in main. Their types are free; zod-free helpers live in shared/phone-number and
+      // shared/ipc-methods.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', allowTypeImports: true, message: ZOD_IN_RENDERER }],
+          patterns: [{ regex: SHARED_SCHEMA_MODULES, allowTypeImports: true, message: ZOD_IN_RENDERER }],
+        },
+      ],
     },
   },
   {

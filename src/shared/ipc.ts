@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorCodes, type ErrorCode } from './errors';
+import type { CHANNEL_METHODS } from './ipc-methods';
 import { ConsentSchema, FirstNameSchema, LedgerEventSchema } from './events';
 import { DeviceIdSchema, ReceiptIdSchema, StaffIdSchema, shortText } from './ids';
 import { MoneySchema } from './money';
@@ -20,7 +21,7 @@ import { BusinessDaySchema } from './time';
  * value, never a thrown error, so the renderer can show `message` to a person as it is.
  */
 
-export const BRIDGE_VERSION = 3;
+export const BRIDGE_VERSION = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Errors beyond the ledger's own (src/shared/errors.ts)
@@ -34,6 +35,14 @@ export const shellErrorCodes = {
   already_paired: 'This kiosk is already paired with a server.',
   pairing_failed: 'The server refused the enrolment code.',
   server_unreachable: 'The server could not be reached. Check the address and the network.',
+  staff_required: 'A member of staff must sign in with their PIN first.',
+  manager_required: 'Only a manager may do this. Sign in with a manager PIN.',
+  wrong_pin: 'That PIN is not right.',
+  staff_locked: 'Too many wrong PINs. Staff sign-in is locked for a few minutes.',
+  manager_pin_exists: 'A manager PIN is already set. Sign in with it instead.',
+  pin_in_use: 'Another member of staff already has this PIN. Choose another.',
+  last_manager: 'The last manager cannot be removed: the kiosk would have nobody to close the day.',
+  unknown_staff: 'There is no such member of staff.',
 } as const;
 export type ShellErrorCode = keyof typeof shellErrorCodes;
 export type IpcErrorCode = ErrorCode | ShellErrorCode;
@@ -69,6 +78,39 @@ export function ipcResultSchema<T extends z.ZodType>(value: T) {
     }),
   ]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The screens' own settings
+
+export const LANGUAGES = ['en', 'es'] as const;
+export const LanguageSchema = z.enum(LANGUAGES);
+export type Language = z.infer<typeof LanguageSchema>;
+
+/** A logo small enough to keep in the settings file: PNG, JPEG, WebP or SVG as a data: URL. */
+export const LogoSchema = z
+  .string()
+  .max(400_000, { message: 'The logo must be smaller than 300 KB.' })
+  .regex(/^data:image\/(png|jpeg|webp|svg\+xml);base64,[A-Za-z0-9+/]+=*$/, {
+    message: 'The logo must be a PNG, JPEG, WebP or SVG image.',
+  });
+
+/** How the screens look and behave, set by the manager; kept on the till (not synced). */
+export const DisplaySettingsSchema = z.strictObject({
+  /** Seconds without a touch before the customer screen returns to its start and forgets the customer. */
+  idleTimeoutSeconds: z.number().int().min(10).max(600),
+  language: LanguageSchema,
+  /** The brand colour of buttons and bars, #rrggbb; the screens pick black or white text for contrast. */
+  brandColour: z.string().regex(/^#[0-9a-fA-F]{6}$/, { message: 'The colour must look like #1a6b3c.' }),
+  logo: LogoSchema.nullable(),
+});
+export type DisplaySettings = z.infer<typeof DisplaySettingsSchema>;
+
+export const DEFAULT_DISPLAY_SETTINGS: DisplaySettings = {
+  idleTimeoutSeconds: 30,
+  language: 'en',
+  brandColour: '#1a5fb4',
+  logo: null,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Shapes the ledger answers with. Plain (not strict) objects: a field the ledger adds later is
@@ -196,6 +238,8 @@ export const KioskStatusSchema = z.strictObject({
     pendingEvents: z.number().int().min(0),
   }),
   pairing: PairingViewSchema,
+  /** How the screens look and behave (the manager's settings). */
+  display: DisplaySettingsSchema,
   /** Why the last pairing attempt failed, for the manager; null when none failed. */
   pairingError: z.string().nullable(),
   sync: SyncStatusViewSchema,
@@ -264,14 +308,98 @@ export const CustomerLookupSchema = z.object({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Staff, and the screen's own settings
+
+export const StaffRoleSchema = z.enum(['cashier', 'manager']);
+export type StaffRole = z.infer<typeof StaffRoleSchema>;
+
+/** Digits only, so the on-screen PIN pad can type every PIN. */
+export const PinSchema = z
+  .string({ message: 'Enter the PIN as digits.' })
+  .regex(/^[0-9]{4,8}$/, { message: 'A PIN is 4 to 8 digits.' });
+
+export const StaffNameSchema = shortText('Name', 40);
+
+export const StaffMemberSchema = z.strictObject({
+  staffId: StaffIdSchema,
+  name: z.string(),
+  role: StaffRoleSchema,
+  createdAt: z.string(),
+});
+export type StaffMember = z.infer<typeof StaffMemberSchema>;
+
+/** Who is signed in at the staff screens; main ends it after 2 minutes without a staff call. */
+export const StaffSessionSchema = z.strictObject({
+  staffId: StaffIdSchema,
+  name: z.string(),
+  role: StaffRoleSchema,
+  expiresAt: z.string(),
+});
+export type StaffSession = z.infer<typeof StaffSessionSchema>;
+
+export const StaffStateSchema = z.strictObject({
+  /** False on a new kiosk: "Staff" first asks for a manager PIN to be set. */
+  managerPinSet: z.boolean(),
+  session: StaffSessionSchema.nullable(),
+  /** Sign-in is refused until then after 5 wrong PINs; null when not locked. */
+  lockedUntil: z.string().nullable(),
+  /** Wrong PINs left before the lock. */
+  attemptsLeft: z.number().int().min(0),
+});
+export type StaffState = z.infer<typeof StaffStateSchema>;
+
+/** A check-in of today, for the cashier: masked, never the whole number. */
+export const TodaysCheckInSchema = z.object({
+  eventId: z.string(),
+  occurredAt: z.string(),
+  maskedPhone: z.string(),
+  points: z.number().int(),
+  receiptId: z.string().nullable(),
+});
+
+/** A day's totals and its check-ins by hour of the store's day (index 0 = 00:00–00:59). */
+export const DayReportSchema = z.object({
+  totals: DayTotalsSchema,
+  hourlyCheckIns: z.array(z.number().int().min(0)).length(24),
+});
+
+/** A problem the server found with this store's accounts, for the manager. */
+export const ServerFlagSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  /** The customer, masked to the last four digits; null when the flag is not about a customer. */
+  maskedPhone: z.string().nullable(),
+  detail: z.string(),
+  raisedAt: z.string(),
+});
+
+export const ServerFlagsSchema = z.object({
+  /** 'server': the list is current; 'unavailable': offline or not paired, `message` says which. */
+  source: z.enum(['server', 'unavailable']),
+  flags: z.array(ServerFlagSchema),
+  message: z.string().nullable(),
+});
+
+// ---------------------------------------------------------------------------------------------
 // The channels
 
-function channel<M extends string, I extends z.ZodType, O extends z.ZodType>(method: M, input: I, output: O) {
-  return { method, input, output } as const;
+/**
+ * Who may call a channel: anyone at the screen, a signed-in cashier or manager, or a manager only.
+ * Main enforces it (src/main/ipc/dispatch.ts) whatever the screen shows.
+ */
+export type ChannelAccess = 'public' | 'staff' | 'manager';
+
+function channel<M extends string, I extends z.ZodType, O extends z.ZodType, A extends ChannelAccess>(
+  method: M,
+  input: I,
+  output: O,
+  access: A,
+) {
+  return { method, input, output, access } as const;
 }
 
 export const ipcContract = {
-  'kiosk:status': channel('status', z.undefined(), KioskStatusSchema),
+  'kiosk:status': channel('status', z.undefined(), KioskStatusSchema, 'public'),
   'customer:enroll': channel(
     'enroll',
     z.strictObject({
@@ -280,16 +408,19 @@ export const ipcContract = {
       firstName: FirstNameSchema.nullable().optional(),
     }),
     z.object({ eventId: z.string(), balance: BalanceViewSchema }),
+    'public',
   ),
   'consent:change': channel(
     'changeConsent',
     z.strictObject({ phone: PhoneInputSchema, sms: z.boolean() }),
     z.object({ eventId: z.string() }),
+    'staff',
   ),
   'checkin:create': channel(
     'checkIn',
     z.strictObject({ phone: PhoneInputSchema, sale: SaleSchema.nullable().optional() }),
     CheckInResultSchema,
+    'public',
   ),
   'reward:redeem': channel(
     'redeem',
@@ -304,6 +435,7 @@ export const ipcContract = {
       pointsSpent: z.number().int().min(1),
       balance: BalanceViewSchema,
     }),
+    'staff',
   ),
   'sale:refund': channel(
     'refund',
@@ -329,18 +461,20 @@ export const ipcContract = {
       refundableLeft: z.number().int().min(0),
       balance: BalanceViewSchema,
     }),
+    'staff',
   ),
+  /** The signed-in manager is recorded as the one who adjusted. */
   'points:adjust': channel(
     'adjustPoints',
     z.strictObject({
       phone: PhoneInputSchema,
       points: z.number().int(),
       reason: shortText('Reason', 200),
-      staffId: StaffIdSchema,
     }),
     z.object({ eventId: z.string(), balance: BalanceViewSchema }),
+    'manager',
   ),
-  'balance:get': channel('balance', z.strictObject({ phone: PhoneInputSchema }), BalanceViewSchema),
+  'balance:get': channel('balance', z.strictObject({ phone: PhoneInputSchema }), BalanceViewSchema, 'staff'),
   'history:list': channel(
     'history',
     z.strictObject({
@@ -353,26 +487,54 @@ export const ipcContract = {
       /** Pass as beforeSeq for the next (older) page; null on the last page. */
       nextBeforeSeq: z.number().int().nullable(),
     }),
+    'staff',
   ),
   'day:totals': channel(
     'dayTotals',
     z.strictObject({ businessDay: BusinessDaySchema.optional() }).optional(),
     DayTotalsSchema,
+    'manager',
   ),
   'day:close': channel(
     'closeDay',
     z.strictObject({ businessDay: BusinessDaySchema.optional() }).optional(),
     ZReportSchema,
+    'manager',
   ),
-  'sync:now': channel('syncNow', z.undefined(), SyncStatusViewSchema),
+  /** The day's totals with its check-ins hour by hour (the Z-report's chart). */
+  'day:report': channel(
+    'dayReport',
+    z.strictObject({ businessDay: BusinessDaySchema.optional() }).optional(),
+    DayReportSchema,
+    'manager',
+  ),
+  /** The day's report as CSV; main also saves it under the data folder's exports/. */
+  'day:exportCsv': channel(
+    'exportDayCsv',
+    z.strictObject({ businessDay: BusinessDaySchema.optional() }).optional(),
+    z.object({ fileName: z.string(), csv: z.string(), savedTo: z.string().nullable() }),
+    'manager',
+  ),
+  'checkins:today': channel(
+    'todaysCheckIns',
+    z.undefined(),
+    z.object({ businessDay: BusinessDaySchema, checkIns: z.array(TodaysCheckInSchema) }),
+    'staff',
+  ),
+  'sync:now': channel('syncNow', z.undefined(), SyncStatusViewSchema, 'manager'),
+  'flags:list': channel('serverFlags', z.undefined(), ServerFlagsSchema, 'manager'),
   'customer:lookup': channel(
     'lookupCustomer',
     z.strictObject({ phone: PhoneInputSchema }),
     CustomerLookupSchema,
+    'staff',
   ),
-  'store:update': channel('updateStore', StoreSettingsSchema, StoreSettingsSchema),
+  'store:update': channel('updateStore', StoreSettingsSchema, StoreSettingsSchema, 'manager'),
+  'settings:update': channel('updateDisplay', DisplaySettingsSchema, DisplaySettingsSchema, 'manager'),
   /** The sale the POS posted that awaits a check-in, and the points it would earn; null when none. */
-  'sale:pending': channel('pendingSale', z.undefined(), PendingSaleSchema.nullable()),
+  'sale:pending': channel('pendingSale', z.undefined(), PendingSaleSchema.nullable(), 'public'),
+  /** The POS link's whole token, for the manager to give the POS vendor; null when the link is off. */
+  'pos:token': channel('posToken', z.undefined(), z.object({ token: z.string().nullable() }), 'manager'),
   'kiosk:pair': channel(
     'pair',
     z.strictObject({
@@ -381,6 +543,36 @@ export const ipcContract = {
       deviceName: DeviceNameSchema,
     }),
     PairingViewSchema,
+    'manager',
+  ),
+  'staff:state': channel('staffState', z.undefined(), StaffStateSchema, 'public'),
+  /** Only while no manager PIN is set: the first manager, signed in at once. */
+  'staff:setupManager': channel(
+    'setupManager',
+    z.strictObject({ name: StaffNameSchema, pin: PinSchema }),
+    StaffStateSchema,
+    'public',
+  ),
+  'staff:signIn': channel('staffSignIn', z.strictObject({ pin: PinSchema }), StaffStateSchema, 'public'),
+  'staff:signOut': channel('staffSignOut', z.undefined(), StaffStateSchema, 'public'),
+  'staff:list': channel('listStaff', z.undefined(), z.array(StaffMemberSchema), 'manager'),
+  /** Adds a member of staff (no staffId) or changes one's name, role or PIN. */
+  'staff:save': channel(
+    'saveStaff',
+    z.strictObject({
+      staffId: StaffIdSchema.optional(),
+      name: StaffNameSchema,
+      role: StaffRoleSchema,
+      pin: PinSchema.optional(),
+    }),
+    StaffMemberSchema,
+    'manager',
+  ),
+  'staff:remove': channel(
+    'removeStaff',
+    z.strictObject({ staffId: StaffIdSchema }),
+    z.object({ removed: z.boolean() }),
+    'manager',
   ),
 } as const;
 
@@ -396,6 +588,12 @@ export type ParsedInput<C extends ChannelName> = z.output<IpcContract[C]['input'
 export type HandlerOutput<C extends ChannelName> = z.input<IpcContract[C]['output']>;
 /** What the renderer receives. */
 export type ChannelOutput<C extends ChannelName> = z.output<IpcContract[C]['output']>;
+
+// The zod-free table of methods (for the screens' bundle) must name exactly the contract's channels.
+type MethodsOf<T extends Record<string, { method: string }>> = { [C in keyof T]: T[C]['method'] };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const methodTableMatches: Same<MethodsOf<IpcContract>, typeof CHANNEL_METHODS> = true;
+void methodTableMatches;
 
 export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.hasOwn(ipcContract, name);

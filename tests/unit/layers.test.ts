@@ -86,8 +86,13 @@ const allowed: readonly Case[] = [
   ['src/renderer/src/x.tsx', "import { useState } from 'react';\nexport const a = useState;"],
   [
     'src/renderer/src/x.tsx',
-    "import { normalizePhone } from '../../shared/phone';\nexport const a = normalizePhone;",
+    "import { normalizePhone } from '../../shared/phone-number';\nexport const a = normalizePhone;",
   ],
+  [
+    'src/renderer/src/x.tsx',
+    "import type { KioskBridge } from '../../shared/ipc';\nexport type A = KioskBridge;",
+  ],
+  ['src/renderer/src/app/x.tsx', "import type { z } from 'zod';\nexport type A = z.ZodType;"],
   ['src/renderer/src/x.tsx', "import { App } from './App';\nexport const a = App;"],
   [
     'server/src/x.ts',
@@ -96,7 +101,30 @@ const allowed: readonly Case[] = [
   ['server/src/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;"],
 ];
 
+/** Value imports that would bring zod into the screens' bundle (types are fine, see `allowed`). */
+const zodInRenderer: readonly Case[] = [
+  ['src/renderer/src/x.tsx', "import { z } from 'zod';\nexport const a = z;"],
+  [
+    'src/renderer/src/x.tsx',
+    "import { ipcContract } from '../../shared/ipc';\nexport const a = ipcContract;",
+  ],
+  [
+    'src/renderer/src/app/x.tsx',
+    "import { normalizePhone } from '../../../shared/phone';\nexport const a = normalizePhone;",
+  ],
+  ['src/renderer/src/x.tsx', "import { earn } from '../../shared/rules/earn';\nexport const a = earn;"],
+];
+
 describe('layer rules of ARCHITECTURE.md, enforced by ESLint', () => {
+  it.each(zodInRenderer)('%s keeps zod out of the screens: %s', async (file, code) => {
+    const messages = await lint(file, code);
+    expect(messages.filter((m) => m.fatal)).toEqual([]);
+    const budgetErrors = messages.filter(
+      (m) => m.ruleId === '@typescript-eslint/no-restricted-imports' && m.severity === 2,
+    );
+    expect(budgetErrors.length, JSON.stringify(messages)).toBeGreaterThan(0);
+  });
+
   it.each(forbidden)('%s refuses: %s', async (file, code) => {
     const messages = await lint(file, code);
     expect(messages.filter((m) => m.fatal)).toEqual([]);

@@ -1,10 +1,13 @@
-import {
-  BRIDGE_VERSION,
-  ipcContract,
-  type ChannelName,
-  type IpcResult,
-  type KioskBridge,
+import type {
+  BRIDGE_VERSION as CONTRACT_VERSION,
+  ChannelName,
+  IpcResult,
+  KioskBridge,
 } from '../../shared/ipc';
+import { CHANNEL_METHODS } from '../../shared/ipc-methods';
+
+/** The contract's version; a type error here when src/shared/ipc.ts moves on without this shim. */
+const BRIDGE_VERSION: typeof CONTRACT_VERSION = 4;
 
 /**
  * In the browser host there is no preload, so this gives the page the same window.kiosk over HTTP:
@@ -34,7 +37,7 @@ export function installBrowserBridge(target: Window = window): boolean {
   const token = target.document.querySelector<HTMLMetaElement>(TOKEN_META)?.content;
   if (!token) return false;
   const bridge: Record<string, unknown> = { bridgeVersion: BRIDGE_VERSION };
-  for (const [channel, { method }] of Object.entries(ipcContract)) {
+  for (const [channel, method] of Object.entries(CHANNEL_METHODS)) {
     bridge[method] = (input?: unknown) => post(channel as ChannelName, token, input);
   }
   Object.defineProperty(target, 'kiosk', {
