@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AxeResults } from 'axe-core';
-import type { Page } from '@playwright/test';
+import { axeViolations } from './axe';
 import { expect, test } from './fixtures';
 
 // Smoke test of the built check-in screen in a real Chromium.
@@ -55,21 +52,6 @@ test.describe('check-in screen', () => {
 test.describe('accessibility (axe-core)', () => {
   // axe is injected as an inline script, which the page's own CSP rightly refuses.
   test.use({ bypassCSP: true });
-
-  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-  async function axeViolations(page: Page) {
-    await page.addScriptTag({ content: axeSource });
-    const results = await page.evaluate(() =>
-      (globalThis as unknown as { axe: { run: () => Promise<AxeResults> } }).axe.run(),
-    );
-    return results.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map(
-        (violation) =>
-          `${violation.id} (${violation.impact}): ${violation.nodes.map((n) => n.target).join(', ')}`,
-      );
-  }
 
   test('has no serious or critical violations, empty or with an invalid number', async ({
     page,
