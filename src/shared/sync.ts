@@ -276,3 +276,26 @@ export const CustomerLookupResponseSchema = z.object({
   overdrawn: z.boolean(),
 });
 export type CustomerLookupResponse = z.infer<typeof CustomerLookupResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The store's open flags, for the till's manager
+
+export const SyncFlagKindSchema = z.enum(['overdrawn', 'rule_mismatch', 'clock_skew']);
+
+/** One open flag of the device's store; the customer's phone masked to its last four digits. */
+export const SyncFlagSchema = z.object({
+  id: z.string(),
+  kind: SyncFlagKindSchema,
+  /** null when the flag is not about a customer, or the customer was erased. */
+  maskedPhone: z.string().nullable(),
+  /** The device the flag came from (null: none). */
+  deviceId: z.string().nullable(),
+  /** The flag's facts as the server recorded them (balances, skews, rule versions). */
+  detail: z.record(z.string(), z.unknown()),
+  raisedAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SyncFlag = z.infer<typeof SyncFlagSchema>;
+
+export const SyncFlagsResponseSchema = z.object({ flags: z.array(SyncFlagSchema) });
+export type SyncFlagsResponse = z.infer<typeof SyncFlagsResponseSchema>;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database';
+import { maskPhone } from '../../../src/shared/phone';
 
 /**
  * Owns the flags table: things a person should look at (an overdrawn account, a till computing
@@ -132,5 +133,45 @@ export async function listFlags(db: Queryable, query: FlagQuery): Promise<FlagRe
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     resolvedAt: row.resolved_at?.toISOString() ?? null,
+  }));
+}
+
+export interface StoreFlag {
+  id: string;
+  kind: FlagKind;
+  /** The customer's phone masked to its last four digits; null when no customer or erased. */
+  maskedPhone: string | null;
+  deviceId: string | null;
+  detail: Record<string, unknown>;
+  raisedAt: string;
+  updatedAt: string;
+}
+
+/** A store's open flags for its tills' managers, newest first: phones masked, never whole. */
+export async function openFlagsOfStore(db: Queryable, storeId: string, limit = 200): Promise<StoreFlag[]> {
+  const { rows } = await db.query<{
+    id: number | string;
+    kind: FlagKind;
+    phone: string | null;
+    device_id: string | null;
+    detail: Record<string, unknown>;
+    created_at: Date;
+    updated_at: Date;
+  }>(
+    `SELECT f.id, f.kind, c.phone, f.device_id, f.detail, f.created_at, f.updated_at
+       FROM flags f LEFT JOIN customers c ON c.id = f.customer_id
+      WHERE f.store_id = $1 AND f.resolved_at IS NULL
+      ORDER BY f.id DESC
+      LIMIT $2`,
+    [storeId, limit],
+  );
+  return rows.map((row) => ({
+    id: String(row.id),
+    kind: row.kind,
+    maskedPhone: row.phone ? maskPhone(row.phone) : null,
+    deviceId: row.device_id,
+    detail: row.detail,
+    raisedAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   }));
 }

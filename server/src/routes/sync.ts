@@ -5,6 +5,7 @@ import { HttpError } from '../http/errors';
 import { lookupCustomer } from '../modules/customers';
 import { registerDevice } from '../modules/devices';
 import { pull } from '../modules/feed';
+import { openFlagsOfStore } from '../modules/flags';
 import { push } from '../modules/ledger';
 import {
   ApiErrorSchema,
@@ -16,10 +17,11 @@ import {
   RegisterRequestSchema,
   RegisterResponseSchema,
   SeqGapResponseSchema,
+  SyncFlagsResponseSchema,
 } from '../../../src/shared/sync';
 import { PhoneParamsSchema } from './schemas';
 
-/** The till-facing API: enrolment, push, pull, online customer look-up. */
+/** The till-facing API: enrolment, push, pull, online customer look-up, the store's open flags. */
 export function syncRoutes(context: AppContext) {
   const { db, metrics, config } = context;
   const errors = {
@@ -162,6 +164,24 @@ export function syncRoutes(context: AppContext) {
         },
       },
       async (request) => lookupCustomer(db, request.params.phone),
+    );
+
+    app.get(
+      '/v1/sync/flags',
+      {
+        ...deviceAuth,
+        schema: {
+          summary: "The open flags of the device's store, newest first; phones masked to the last 4 digits",
+          tags: ['sync'],
+          security,
+          response: { 200: SyncFlagsResponseSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const device = request.device;
+        if (!device) throw new HttpError(401, 'unauthorized', 'No device.');
+        return { flags: await openFlagsOfStore(db, device.storeId) };
+      },
     );
   };
 }
