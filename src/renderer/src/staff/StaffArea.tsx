@@ -1,14 +1,79 @@
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { StaffState } from '../../../shared/ipc';
+import { useKiosk } from '../app/kiosk-context';
+import { ErrorText, useStaffFailureText } from './common';
+import { PinPad } from './PinPad';
+import { SetupManager } from './SetupManager';
+import { StaffHome } from './StaffHome';
+import { STAFF_IDLE_MS, useIdle } from './use-idle';
+import './staff.css';
 
-/** Behind "Staff": the PIN pad, then the cashier's or the manager's screens. */
+/**
+ * Behind "Staff": setting the first manager PIN, the PIN pad, then the cashier's or the manager's
+ * screens. "Back" returns to the customer screen at any time (signing out); 2 minutes without
+ * input do the same.
+ */
 export function StaffArea({ onExit }: { onExit: () => void }) {
   const { t } = useTranslation('staff');
+  const { bridge } = useKiosk();
+  const failureText = useStaffFailureText();
+  const [state, setState] = useState<StaffState | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!bridge) return;
+    let live = true;
+    void bridge.staffState().then((answer) => {
+      if (!live) return;
+      if (answer.ok) setState(answer.value);
+      else setError(failureText(answer));
+    });
+    return () => {
+      live = false;
+    };
+  }, [bridge, failureText]);
+
+  const leave = useCallback(async () => {
+    if (bridge && state?.session) await bridge.staffSignOut();
+    onExit();
+  }, [bridge, state?.session, onExit]);
+
+  useIdle(STAFF_IDLE_MS, () => void leave());
+
+  const session = state?.session ?? null;
+
   return (
-    <main className="staff">
-      <h1>{t('title')}</h1>
-      <button type="button" onClick={onExit}>
-        {t('back', { ns: 'common' })}
-      </button>
+    <main className="staff" aria-labelledby="staff-title">
+      <div className="staff-bar">
+        <h1 id="staff-title">{t('title')}</h1>
+        {session ? (
+          <p className="staff-who">
+            {t('signedInAs', { name: session.name, role: t(`roles.${session.role}`) })}
+          </p>
+        ) : null}
+        <div className="staff-bar-actions">
+          {session ? (
+            <button type="button" onClick={() => void leave()}>
+              {t('signOut')}
+            </button>
+          ) : null}
+          <button type="button" onClick={() => void leave()}>
+            {t('back')}
+          </button>
+        </div>
+      </div>
+      <ErrorText>{error}</ErrorText>
+      {!state ? (
+        <p>{t('working')}</p>
+      ) : !state.managerPinSet ? (
+        <SetupManager onState={setState} />
+      ) : !session ? (
+        <PinPad state={state} onState={setState} />
+      ) : (
+        <StaffHome session={session} />
+      )}
+      <p className="staff-hint staff-idle">{t('idleNote')}</p>
     </main>
   );
 }

@@ -1,0 +1,83 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useKiosk } from '../app/kiosk-context';
+import { ErrorText, Field, StatusText, useStaffFailureText } from './common';
+
+/** A manager's manual adjustment: signed whole points and a required reason. */
+export function AdjustPoints({ phone, onDone }: { phone: string; onDone: () => Promise<void> }) {
+  const { t } = useTranslation('staff');
+  const { bridge } = useKiosk();
+  const failureText = useStaffFailureText();
+  const headingId = useId();
+  const [points, setPoints] = useState('');
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<{ points?: string; reason?: string }>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!bridge) return;
+    const found: typeof errors = {};
+    const value = /^\s*[-+−]?\d{1,9}\s*$/.test(points) ? Number(points.trim().replace('−', '-')) : NaN;
+    if (!Number.isInteger(value) || value === 0) found.points = t('adjust.invalidPoints');
+    if (reason.trim() === '') found.reason = t('adjust.reasonRequired');
+    setErrors(found);
+    setFailure(null);
+    setDone(null);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    const answer = await bridge.adjustPoints({ phone, points: value, reason: reason.trim() });
+    setBusy(false);
+    if (!answer.ok) {
+      setFailure(failureText(answer));
+      return;
+    }
+    setDone(t('adjust.done', { balance: answer.value.balance.provisional }));
+    setPoints('');
+    setReason('');
+    await onDone();
+  }
+
+  return (
+    <form
+      className="staff-card staff-form"
+      aria-labelledby={headingId}
+      onSubmit={(e) => void submit(e)}
+      noValidate
+    >
+      <h2 id={headingId}>{t('adjust.heading')}</h2>
+      <p className="staff-hint">{t('adjust.intro')}</p>
+      <Field label={t('adjust.points')} error={errors.points}>
+        {(props) => (
+          <input
+            {...props}
+            inputMode="numeric"
+            autoComplete="off"
+            value={points}
+            onChange={(e) => setPoints(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t('adjust.reason')} error={errors.reason}>
+        {(props) => (
+          <input
+            {...props}
+            required
+            aria-required="true"
+            autoComplete="off"
+            maxLength={200}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+        )}
+      </Field>
+      <ErrorText>{failure}</ErrorText>
+      <StatusText>{done}</StatusText>
+      <button type="submit" className="primary" disabled={busy}>
+        {t('adjust.submit')}
+      </button>
+    </form>
+  );
+}

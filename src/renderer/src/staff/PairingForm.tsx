@@ -1,0 +1,103 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useKiosk } from '../app/kiosk-context';
+import { ErrorText, Field, StatusText, useFormat, useStaffFailureText } from './common';
+
+/** Pair the kiosk with the chain's server: its address, an enrolment code and this kiosk's name. */
+export function PairingForm() {
+  const { t } = useTranslation('staff');
+  const { bridge, status, refreshStatus } = useKiosk();
+  const failureText = useStaffFailureText();
+  const format = useFormat();
+  const [serverUrl, setServerUrl] = useState('');
+  const [code, setCode] = useState('');
+  const [deviceName, setDeviceName] = useState('');
+  const [failure, setFailure] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const pairing = status?.pairing;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!bridge) return;
+    setBusy(true);
+    setFailure(null);
+    setDone(null);
+    const answer = await bridge.pair({
+      serverUrl: serverUrl.trim(),
+      enrollmentCode: code.trim(),
+      deviceName: deviceName.trim(),
+    });
+    setBusy(false);
+    if (!answer.ok) {
+      setFailure(failureText(answer));
+      return;
+    }
+    if (answer.value.paired) setDone(t('settings.pairedDone', { store: answer.value.storeName }));
+    setCode('');
+    await refreshStatus();
+  }
+
+  return (
+    <section className="staff-card" aria-labelledby="pairing-heading">
+      <h2 id="pairing-heading">{t('settings.pairingHeading')}</h2>
+      {pairing?.paired ? (
+        <p>
+          {t('settings.paired', {
+            store: pairing.storeName,
+            url: pairing.serverUrl,
+            time: format.dateTime(pairing.pairedAt),
+          })}
+        </p>
+      ) : (
+        <>
+          <p>{t('settings.notPaired')}</p>
+          {status?.pairingError ? (
+            <p className="staff-warning">{t('settings.pairingError', { error: status.pairingError })}</p>
+          ) : null}
+          <form className="staff-form" onSubmit={(e) => void submit(e)} noValidate>
+            <Field label={t('settings.serverUrl')}>
+              {(props) => (
+                <input
+                  {...props}
+                  type="url"
+                  autoComplete="off"
+                  maxLength={2048}
+                  value={serverUrl}
+                  onChange={(e) => setServerUrl(e.target.value)}
+                />
+              )}
+            </Field>
+            <Field label={t('settings.enrollmentCode')}>
+              {(props) => (
+                <input
+                  {...props}
+                  autoComplete="off"
+                  maxLength={32}
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
+                />
+              )}
+            </Field>
+            <Field label={t('settings.deviceName')}>
+              {(props) => (
+                <input
+                  {...props}
+                  autoComplete="off"
+                  maxLength={64}
+                  value={deviceName}
+                  onChange={(e) => setDeviceName(e.target.value)}
+                />
+              )}
+            </Field>
+            <ErrorText>{failure}</ErrorText>
+            <button type="submit" className="primary" disabled={busy}>
+              {t('settings.pair')}
+            </button>
+          </form>
+        </>
+      )}
+      <StatusText>{done}</StatusText>
+    </section>
+  );
+}

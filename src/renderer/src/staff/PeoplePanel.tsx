@@ -1,0 +1,237 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { StaffMember, StaffRole, StaffSession } from '../../../shared/ipc';
+import { useKiosk } from '../app/kiosk-context';
+import { ErrorText, Field, PIN_PATTERN, StatusText, useFormat, useStaffFailureText } from './common';
+
+/** PIN management: who may sign in, as cashier or manager; add, change a PIN, remove. */
+export function PeoplePanel({ session }: { session: StaffSession }) {
+  const { t } = useTranslation('staff');
+  const { bridge } = useKiosk();
+  const failureText = useStaffFailureText();
+  const format = useFormat();
+  const [members, setMembers] = useState<StaffMember[] | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [changing, setChanging] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    if (!bridge) return;
+    const answer = await bridge.listStaff();
+    if (answer.ok) setMembers(answer.value);
+    else setFailure(failureText(answer));
+  }, [bridge, failureText]);
+
+  useEffect(() => {
+    const first = setTimeout(() => void load(), 0);
+    return () => clearTimeout(first);
+  }, [load]);
+
+  async function remove(member: StaffMember) {
+    if (!bridge) return;
+    setFailure(null);
+    setDone(null);
+    const answer = await bridge.removeStaff({ staffId: member.staffId });
+    if (!answer.ok) {
+      setFailure(failureText(answer));
+      return;
+    }
+    setDone(t('people.removed', { name: member.name }));
+    await load();
+  }
+
+  return (
+    <div className="staff-stack">
+      <section className="staff-card" aria-labelledby="people-heading">
+        <h2 id="people-heading">{t('people.heading')}</h2>
+        {members && members.length === 0 ? <p>{t('people.empty')}</p> : null}
+        {members && members.length > 0 ? (
+          <ul className="staff-list">
+            {members.map((member) => (
+              <li key={member.staffId} className="staff-person">
+                <p>
+                  <strong>{member.name}</strong> — {t(`roles.${member.role}`)}
+                  {member.staffId === session.staffId ? ' ✓' : ''}
+                  <span className="staff-hint">
+                    {' '}
+                    ({t('people.added')} {format.dateTime(member.createdAt)})
+                  </span>
+                </p>
+                <div className="staff-row">
+                  <button
+                    type="button"
+                    aria-expanded={changing === member.staffId}
+                    onClick={() => setChanging(changing === member.staffId ? null : member.staffId)}
+                  >
+                    {t('people.changePin')}
+                    <span className="visually-hidden"> {member.name}</span>
+                  </button>
+                  <button type="button" onClick={() => void remove(member)}>
+                    {t('people.remove')}
+                    <span className="visually-hidden"> {member.name}</span>
+                  </button>
+                </div>
+                {changing === member.staffId ? (
+                  <ChangePin
+                    member={member}
+                    onCancel={() => setChanging(null)}
+                    onDone={async (message) => {
+                      setChanging(null);
+                      setDone(message);
+                      await load();
+                    }}
+                  />
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <ErrorText>{failure}</ErrorText>
+        <StatusText>{done}</StatusText>
+      </section>
+      <AddMember
+        onDone={async (message) => {
+          setDone(message);
+          await load();
+        }}
+      />
+    </div>
+  );
+}
+
+function ChangePin({
+  member,
+  onCancel,
+  onDone,
+}: {
+  member: StaffMember;
+  onCancel: () => void;
+  onDone: (message: string) => Promise<void>;
+}) {
+  const { t } = useTranslation('staff');
+  const { bridge } = useKiosk();
+  const failureText = useStaffFailureText();
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!bridge) return;
+    if (!PIN_PATTERN.test(pin)) {
+      setError(t('pin.invalid'));
+      return;
+    }
+    const answer = await bridge.saveStaff({
+      staffId: member.staffId,
+      name: member.name,
+      role: member.role,
+      pin,
+    });
+    if (!answer.ok) setError(failureText(answer));
+    else await onDone(t('people.pinChanged', { name: member.name }));
+  }
+
+  return (
+    <form className="staff-row" onSubmit={(e) => void submit(e)} noValidate>
+      <Field label={t('people.newPinFor', { name: member.name })} error={error}>
+        {(props) => (
+          <input
+            {...props}
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={8}
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+          />
+        )}
+      </Field>
+      <button type="submit" className="primary">
+        {t('people.savePin')}
+      </button>
+      <button type="button" onClick={onCancel}>
+        {t('people.cancel')}
+      </button>
+    </form>
+  );
+}
+
+function AddMember({ onDone }: { onDone: (message: string) => Promise<void> }) {
+  const { t } = useTranslation('staff');
+  const { bridge } = useKiosk();
+  const failureText = useStaffFailureText();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<StaffRole>('cashier');
+  const [pin, setPin] = useState('');
+  const [errors, setErrors] = useState<{ name?: string; pin?: string }>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!bridge) return;
+    const found: typeof errors = {};
+    if (name.trim() === '') found.name = t('people.nameRequired');
+    if (!PIN_PATTERN.test(pin)) found.pin = t('pin.invalid');
+    setErrors(found);
+    setFailure(null);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    const answer = await bridge.saveStaff({ name: name.trim(), role, pin });
+    setBusy(false);
+    if (!answer.ok) {
+      setFailure(failureText(answer));
+      return;
+    }
+    setName('');
+    setPin('');
+    await onDone(t('people.added_done', { name: answer.value.name }));
+  }
+
+  return (
+    <form
+      className="staff-card staff-form"
+      aria-labelledby="add-heading"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+    >
+      <h2 id="add-heading">{t('people.addHeading')}</h2>
+      <Field label={t('people.name')} error={errors.name}>
+        {(props) => (
+          <input
+            {...props}
+            autoComplete="off"
+            maxLength={40}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t('people.role')}>
+        {(props) => (
+          <select {...props} value={role} onChange={(e) => setRole(e.target.value as StaffRole)}>
+            <option value="cashier">{t('roles.cashier')}</option>
+            <option value="manager">{t('roles.manager')}</option>
+          </select>
+        )}
+      </Field>
+      <Field label={t('people.pin')} hint={t('setup.pinHint')} error={errors.pin}>
+        {(props) => (
+          <input
+            {...props}
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={8}
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+          />
+        )}
+      </Field>
+      <ErrorText>{failure}</ErrorText>
+      <button type="submit" className="primary" disabled={busy}>
+        {t('people.add')}
+      </button>
+    </form>
+  );
+}

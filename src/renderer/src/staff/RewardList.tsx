@@ -1,0 +1,105 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useKiosk } from '../app/kiosk-context';
+import { ErrorText, Field, StatusText, useStaffFailureText } from './common';
+
+/**
+ * The program's rewards: "Redeem" is enabled only where the provisional balance covers the cost.
+ * Offline, the per-customer cap on redemptions is explained.
+ */
+export function RewardList({
+  phone,
+  provisional,
+  onDone,
+}: {
+  phone: string;
+  provisional: number;
+  onDone: () => Promise<void>;
+}) {
+  const { t } = useTranslation('staff');
+  const { bridge, status } = useKiosk();
+  const failureText = useStaffFailureText();
+  const [receipt, setReceipt] = useState('');
+  const [failure, setFailure] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const headingId = useId();
+  const rewards = status?.program.rewards ?? [];
+  const offline = status ? !status.sync.online : false;
+
+  async function redeem(rewardId: string) {
+    if (!bridge) return;
+    setBusy(true);
+    setFailure(null);
+    setDone(null);
+    const answer = await bridge.redeem({
+      phone,
+      rewardId,
+      receiptId: receipt.trim() === '' ? null : receipt.trim(),
+    });
+    setBusy(false);
+    if (!answer.ok) {
+      setFailure(failureText(answer));
+      return;
+    }
+    setDone(
+      t('redeem.done', {
+        reward: answer.value.reward.name,
+        points: answer.value.pointsSpent,
+        balance: answer.value.balance.provisional,
+      }),
+    );
+    setReceipt('');
+    await onDone();
+  }
+
+  return (
+    <section className="staff-card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{t('redeem.heading')}</h2>
+      {offline && status ? (
+        <p className="staff-warning">
+          {t('redeem.offlineCap', { cap: status.program.offlineRedemptionCap })}
+        </p>
+      ) : null}
+      {rewards.length === 0 ? <p>{t('redeem.none')}</p> : null}
+      {rewards.length > 0 ? (
+        <Field label={t('redeem.receipt')} hint={t('redeem.receiptHint')}>
+          {(props) => (
+            <input
+              {...props}
+              autoComplete="off"
+              maxLength={64}
+              value={receipt}
+              onChange={(e) => setReceipt(e.target.value)}
+            />
+          )}
+        </Field>
+      ) : null}
+      <ul className="staff-list">
+        {rewards.map((reward) => {
+          const affordable = provisional >= reward.pointsCost;
+          const describedBy = `${headingId}-${reward.id}`;
+          return (
+            <li key={reward.id} className="staff-list-row">
+              <p id={describedBy}>
+                <strong>{reward.name}</strong> — {t('redeem.cost', { count: reward.pointsCost })}
+                {affordable ? null : <span className="staff-hint"> {t('redeem.notEnough')}</span>}
+              </p>
+              <button
+                type="button"
+                className="primary"
+                disabled={!affordable || busy}
+                aria-describedby={describedBy}
+                onClick={() => void redeem(reward.id)}
+              >
+                {t('redeem.redeem')}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <ErrorText>{failure}</ErrorText>
+      <StatusText>{done}</StatusText>
+    </section>
+  );
+}

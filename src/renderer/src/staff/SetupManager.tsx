@@ -1,0 +1,83 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { StaffState } from '../../../shared/ipc';
+import { useKiosk } from '../app/kiosk-context';
+import { ErrorText, Field, PIN_PATTERN, useStaffFailureText } from './common';
+
+/** The first time Staff is opened: the first manager's name and PIN (typed twice). */
+export function SetupManager({ onState }: { onState: (state: StaffState) => void }) {
+  const { t } = useTranslation('staff');
+  const { bridge } = useKiosk();
+  const failureText = useStaffFailureText();
+  const [name, setName] = useState('');
+  const [pin, setPin] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [errors, setErrors] = useState<{ name?: string; pin?: string; confirm?: string }>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!bridge || busy) return;
+    const found: typeof errors = {};
+    if (name.trim() === '') found.name = t('setup.nameRequired');
+    if (!PIN_PATTERN.test(pin)) found.pin = t('pin.invalid');
+    else if (pin !== confirm) found.confirm = t('setup.mismatch');
+    setErrors(found);
+    setFailure(null);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    const answer = await bridge.setupManager({ name: name.trim(), pin });
+    setBusy(false);
+    if (answer.ok) onState(answer.value);
+    else setFailure(failureText(answer));
+  }
+
+  return (
+    <form className="staff-card staff-form" onSubmit={(event) => void submit(event)} noValidate>
+      <h2>{t('setup.heading')}</h2>
+      <p>{t('setup.intro')}</p>
+      <Field label={t('setup.name')} error={errors.name}>
+        {(props) => (
+          <input
+            {...props}
+            autoComplete="off"
+            maxLength={40}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t('setup.pin')} hint={t('setup.pinHint')} error={errors.pin}>
+        {(props) => (
+          <input
+            {...props}
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={8}
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+          />
+        )}
+      </Field>
+      <Field label={t('setup.confirm')} error={errors.confirm}>
+        {(props) => (
+          <input
+            {...props}
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={8}
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value.replace(/\D/g, ''))}
+          />
+        )}
+      </Field>
+      <ErrorText>{failure}</ErrorText>
+      <button type="submit" className="primary" disabled={busy}>
+        {t('setup.submit')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,106 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { KioskStatus } from '../../../shared/ipc';
+import { useKiosk } from '../app/kiosk-context';
+import { ErrorText, Field, StatusText, useStaffFailureText } from './common';
+
+/** The store's country, currency and time zone; read-only while the server manages them. */
+export function StoreForm() {
+  const { status } = useKiosk();
+  if (!status) return null;
+  // Keyed by the settings, so a change from the server resets the form.
+  const store = status.store;
+  return (
+    <StoreFormFields
+      key={`${store.country}|${store.currency}|${store.timeZone}|${status.storeSource}`}
+      status={status}
+    />
+  );
+}
+
+function StoreFormFields({ status }: { status: KioskStatus }) {
+  const { t } = useTranslation('staff');
+  const { bridge, refreshStatus } = useKiosk();
+  const failureText = useStaffFailureText();
+  const [country, setCountry] = useState<string>(status.store.country);
+  const [currency, setCurrency] = useState(status.store.currency);
+  const [timeZone, setTimeZone] = useState(status.store.timeZone);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const managed = status.storeSource === 'server';
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!bridge || managed) return;
+    setBusy(true);
+    setFailure(null);
+    setDone(null);
+    const answer = await bridge.updateStore({
+      country: country.trim().toUpperCase() as KioskStatus['store']['country'],
+      currency: currency.trim().toUpperCase(),
+      timeZone: timeZone.trim(),
+    });
+    setBusy(false);
+    if (!answer.ok) {
+      setFailure(failureText(answer));
+      return;
+    }
+    setDone(t('settings.storeSaved'));
+    await refreshStatus();
+  }
+
+  const hint = managed ? t('settings.storeFromServer') : undefined;
+  return (
+    <form
+      className="staff-card staff-form"
+      aria-labelledby="store-heading"
+      onSubmit={(e) => void submit(e)}
+      noValidate
+    >
+      <h2 id="store-heading">{t('settings.storeHeading')}</h2>
+      {hint ? <p className="staff-hint">{hint}</p> : null}
+      <Field label={t('settings.country')}>
+        {(props) => (
+          <input
+            {...props}
+            disabled={managed}
+            autoComplete="off"
+            maxLength={2}
+            value={country}
+            onChange={(e) => setCountry(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t('settings.currency')}>
+        {(props) => (
+          <input
+            {...props}
+            disabled={managed}
+            autoComplete="off"
+            maxLength={3}
+            value={currency}
+            onChange={(e) => setCurrency(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label={t('settings.timeZone')}>
+        {(props) => (
+          <input
+            {...props}
+            disabled={managed}
+            autoComplete="off"
+            maxLength={64}
+            value={timeZone}
+            onChange={(e) => setTimeZone(e.target.value)}
+          />
+        )}
+      </Field>
+      <ErrorText>{failure}</ErrorText>
+      <StatusText>{done}</StatusText>
+      <button type="submit" className="primary" disabled={busy || managed}>
+        {t('settings.saveStore')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,105 @@
+import { useCallback, useId, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IpcFailure } from '../../../shared/ipc';
+import { useFailureText } from '../app/failure-text';
+import { useKiosk } from '../app/kiosk-context';
+import { formatDateTime, formatMoney, formatNumber } from '../format';
+
+/** A refusal in the screen's language: the staff catalog's text for staff codes, else common's. */
+export function useStaffFailureText(): (failure: Pick<IpcFailure, 'code' | 'message'>) => string {
+  const { t } = useTranslation('staff');
+  const common = useFailureText();
+  return useCallback((failure) => t(`codes.${failure.code}`, { defaultValue: common(failure) }), [t, common]);
+}
+
+/** Numbers, money and times in the screen's language and the store's time zone. */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const { status } = useKiosk();
+  const locale = i18n.language;
+  const timeZone = status?.store.timeZone ?? 'UTC';
+  return {
+    locale,
+    number: (value: number) => formatNumber(locale, value),
+    money: (amount: number, currency: string) => formatMoney(locale, { amount, currency }),
+    time: (iso: string) => formatDateTime(locale, iso, timeZone, 'time'),
+    dateTime: (iso: string) => formatDateTime(locale, iso, timeZone, 'dateTime'),
+  };
+}
+
+/** An error, announced as soon as it appears. */
+export function ErrorText({ children, id }: { children: ReactNode; id?: string }) {
+  if (!children) return null;
+  return (
+    <p className="staff-error" role="alert" id={id}>
+      {children}
+    </p>
+  );
+}
+
+/** A result, announced politely. The live region is always there so its change is read out. */
+export function StatusText({ children }: { children: ReactNode }) {
+  return (
+    <div className="staff-status" role="status">
+      {children ? <p>{children}</p> : null}
+    </div>
+  );
+}
+
+/** A labelled field with an optional hint and an error tied to it. */
+export function Field({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  error?: string | null;
+  children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
+}) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(' ');
+  return (
+    <div className="staff-field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="staff-hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      {children({
+        id,
+        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+        ...(error ? { 'aria-invalid': true } : {}),
+      })}
+      {error ? <ErrorText id={errorId}>{error}</ErrorText> : null}
+    </div>
+  );
+}
+
+/** Digits of the currency's minor unit (2 for USD, 0 for JPY), as Intl knows them. */
+export function currencyDigits(currency: string): number {
+  try {
+    return (
+      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
+      2
+    );
+  } catch {
+    return 2;
+  }
+}
+
+/** "12.50" (or "12,50") in major units → 1250 minor units, without floats; null when not an amount. */
+export function toMinorUnits(text: string, digits: number): number | null {
+  const match = /^\s*(\d{1,9})(?:[.,](\d*))?\s*$/.exec(text);
+  if (!match) return null;
+  const fraction = match[2] ?? '';
+  if (fraction.length > digits) return null;
+  const value = Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  return value > 0 && value <= 999_999_999 ? value : null;
+}
+
+export const PIN_PATTERN = /^[0-9]{4,8}$/;
