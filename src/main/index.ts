@@ -204,7 +204,12 @@ async function main(): Promise<void> {
   }
 
   const trusted = new Set<number>();
-  const dispatch = createDispatcher({ handlers: createHandlers(kiosk), log, activity: kiosk.activity });
+  const dispatch = createDispatcher({
+    handlers: createHandlers(kiosk),
+    log,
+    activity: kiosk.activity,
+    staff: kiosk.staff,
+  });
   const unregister = registerIpcRouter({ ipcMain, dispatch, trusted, log });
 
   const blocker = powerSaveBlocker.start('prevent-display-sleep');

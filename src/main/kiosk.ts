@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { openDatabase, type Db } from './db/connection';
+import { createDisplaySettingsStore, type DisplaySettingsStore } from './display-settings';
 import { findLedgerProblems } from './ledger/integrity';
 import { createLedger, type Ledger } from './ledger/ledger';
 import type { Log } from './logging';
@@ -19,6 +20,7 @@ import {
   type PosConfig,
   type PosService,
 } from './pos';
+import { dayCsvFileName, dayReportCsv } from './reports/day-csv';
 import { createActivityTracker, type ActivityTracker } from './shell/activity';
 import type { KioskConfig } from './shell/config';
 import {
@@ -31,12 +33,15 @@ import {
   type Sealer,
   type SyncEngine,
   type SyncOptions,
+  type ServerFlagsView,
   type SyncStatus,
   type ZReport,
 } from './sync';
+import { createStaffService, type StaffService } from './staff';
 import { isKioskError, KioskError } from '../shared/errors';
 import type { PendingSale } from '../shared/pos';
-import { ShellError, type KioskStatus, type SyncStatusView } from '../shared/ipc';
+import { ShellError, type DisplaySettings, type KioskStatus, type SyncStatusView } from '../shared/ipc';
+import { maskPhone } from '../shared/phone';
 import type { StoreSettings } from '../shared/store';
 import { businessDayOf } from '../shared/time';
 
@@ -110,6 +115,29 @@ export interface Kiosk {
   readonly pos: { readonly service: PosService; readonly api: Promise<PosApi | null> };
   /** The sale the POS posted that awaits a check-in, and what it would earn; null when none. */
   pendingSale(): PendingSale | null;
+  /** Staff, their PINs and the one staff session of this kiosk (the dispatcher checks every call against it). */
+  readonly staff: StaffService;
+  /** The day's totals with its check-ins by hour of the store's day. */
+  dayReport(businessDay: string): DayReport;
+  /** The day's report as CSV, also saved (0600) as exports/z-report-<day>.csv in the data folder. */
+  exportDayCsv(businessDay: string): { fileName: string; csv: string; savedTo: string | null };
+  /** The open business day's check-ins, newest first, phones masked. */
+  todaysCheckIns(): {
+    businessDay: string;
+    checkIns: {
+      eventId: string;
+      occurredAt: string;
+      maskedPhone: string;
+      points: number;
+      receiptId: string | null;
+    }[];
+  };
+  /** The store's open flags from the server, or why they cannot be shown. */
+  serverFlags(): Promise<ServerFlagsView>;
+  /** The manager's display settings (the defaults until saved). */
+  updateDisplay(settings: DisplaySettings): DisplaySettings;
+  /** The POS link's whole token, for the manager to give the POS vendor; null when the link is off. */
+  posToken(): Promise<{ token: string | null }>;
   /** Stops the POS API and the sync engine (waits for a request in flight to end), then closes the database. */
   dispose(): Promise<void>;
 }
@@ -131,6 +159,14 @@ const LEDGER_WRITES = new Set<PropertyKey>([
   'adjust',
   'closeDay',
 ]);
+
+export interface DayReport {
+  totals: ReturnType<Ledger['dayTotals']>;
+  hourlyCheckIns: number[];
+}
+
+/** Where exported reports go, in the data folder. */
+export const EXPORTS_DIR = 'exports';
 
 export function openKiosk({
   dataDir,
@@ -165,6 +201,8 @@ export function openKiosk({
   let outbox: Outbox;
   let engine: SyncEngine;
   let dayClosed: ReturnType<Db['prepare']>;
+  let staff: StaffService;
+  let display: DisplaySettingsStore;
   try {
     const rawLedger = createLedger({
       db,
@@ -243,6 +281,9 @@ export function openKiosk({
     dayClosed = db.prepare(
       "SELECT 1 FROM ledger_events WHERE type = 'day.closed' AND business_day = ? LIMIT 1",
     );
+    const tillLedger = ledger;
+    staff = createStaffService({ db, clock, newId: uuidv7, timeZone: () => tillLedger.store.timeZone });
+    display = createDisplaySettingsStore(dataDir, log);
   } catch (error) {
     closeAll();
     throw error;
@@ -272,12 +313,14 @@ export function openKiosk({
   }
   let posApi: PosApi | null = null;
   let posTokenInfo: { source: 'environment' | 'file'; file: string; hint: string } | null = null;
+  let posWholeToken: string | null = null;
   const posReady: Promise<PosApi | null> =
     posConfig && posConfig.enabled
       ? (async (config: PosConfig) => {
           try {
             const { token, source, file } = posToken(dataDir, config.token);
             posTokenInfo = { source, file, hint: token.slice(-4) };
+            posWholeToken = token;
             posApi = await startPosApi({
               service: posService,
               token,
@@ -380,6 +423,31 @@ export function openKiosk({
     };
   }
 
+  function dayReport(businessDay: string): DayReport {
+    return { totals: ledger.dayTotals(businessDay), hourlyCheckIns: ledger.hourlyCheckIns(businessDay) };
+  }
+
+  function exportDayCsv(businessDay: string) {
+    const report = dayReport(businessDay);
+    const csv = dayReportCsv({ ...report, zReport: engine.dayReport(report.totals.businessDay) });
+    const fileName = dayCsvFileName(report.totals.businessDay);
+    let savedTo: string | null = null;
+    try {
+      const dir = join(dataDir, EXPORTS_DIR);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const target = join(dir, fileName);
+      const temporary = `${target}.tmp`;
+      writeFileSync(temporary, csv, { mode: 0o600 });
+      chmodSync(temporary, 0o600);
+      renameSync(temporary, target);
+      savedTo = target;
+      log.info('day_report_exported', { businessDay: report.totals.businessDay, file: target });
+    } catch (error) {
+      log.error('day_report_export_failed', { businessDay, error: (error as Error).message });
+    }
+    return { fileName, csv, savedTo };
+  }
+
   engine.start();
 
   let disposed: Promise<void> | null = null;
@@ -420,6 +488,24 @@ export function openKiosk({
     },
     lookupCustomer: (phone) => engine.lookupCustomer(phone),
     pos: { service: posService, api: posReady },
+    staff,
+    dayReport,
+    exportDayCsv,
+    todaysCheckIns() {
+      const businessDay = ledger.openBusinessDay();
+      const checkIns = ledger.checkInsOf(businessDay).map(({ phone, ...checkIn }) => ({
+        ...checkIn,
+        maskedPhone: maskPhone(phone),
+      }));
+      return { businessDay, checkIns };
+    },
+    serverFlags: () => engine.serverFlags(),
+    updateDisplay: (settings) => display.update(settings),
+    async posToken() {
+      if (posConfig === false || !posConfig.enabled) return { token: null };
+      await posReady;
+      return { token: posWholeToken };
+    },
     pendingSale: () => posService.pending(),
     updateStore(settings) {
       if (engine.status().paired) throw new ShellError('store_managed_by_server');
@@ -443,6 +529,7 @@ export function openKiosk({
         dayClosed: isDayClosed(day),
         ledger: { ...health, pendingEvents: outbox.pendingCount() },
         pairing: pairingView(state),
+        display: display.get(),
         pairingError,
         sync: syncStatus(),
         pos: {

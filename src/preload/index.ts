@@ -12,7 +12,7 @@ const call = <C extends ChannelName>(channel: C) =>
   ((input?: unknown) => ipcRenderer.invoke(channel, input)) as BridgeFunction<C>;
 
 const kiosk = {
-  bridgeVersion: 3,
+  bridgeVersion: 4,
   status: call('kiosk:status'),
   enroll: call('customer:enroll'),
   changeConsent: call('consent:change'),
@@ -24,11 +24,24 @@ const kiosk = {
   history: call('history:list'),
   dayTotals: call('day:totals'),
   closeDay: call('day:close'),
+  dayReport: call('day:report'),
+  exportDayCsv: call('day:exportCsv'),
+  todaysCheckIns: call('checkins:today'),
   syncNow: call('sync:now'),
+  serverFlags: call('flags:list'),
   lookupCustomer: call('customer:lookup'),
   updateStore: call('store:update'),
+  updateDisplay: call('settings:update'),
   pair: call('kiosk:pair'),
   pendingSale: call('sale:pending'),
+  posToken: call('pos:token'),
+  staffState: call('staff:state'),
+  setupManager: call('staff:setupManager'),
+  staffSignIn: call('staff:signIn'),
+  staffSignOut: call('staff:signOut'),
+  listStaff: call('staff:list'),
+  saveStaff: call('staff:save'),
+  removeStaff: call('staff:remove'),
 } as const satisfies KioskBridge;
 
 // Exactly the contract's methods, no more, no less, each on its own channel: `satisfies` refuses a

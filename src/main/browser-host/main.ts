@@ -41,7 +41,12 @@ async function main(): Promise<void> {
   await kiosk.pairFromConfig();
   const demoPhone = process.env['KIOSK_DEMO'] === '1' ? seedDemoCustomer(kiosk, log) : null;
 
-  const dispatch = createDispatcher({ handlers: createHandlers(kiosk), log, activity: kiosk.activity });
+  const dispatch = createDispatcher({
+    handlers: createHandlers(kiosk),
+    log,
+    activity: kiosk.activity,
+    staff: kiosk.staff,
+  });
   let host;
   try {
     host = await startBrowserHost({

@@ -109,6 +109,27 @@ export interface RefundResult {
   balance: BalanceView;
 }
 
+/** One check-in of a day, for the cashier's list (the screens mask the phone). */
+export interface DayCheckIn {
+  eventId: string;
+  occurredAt: string;
+  phone: string;
+  points: number;
+  receiptId: string | null;
+}
+
+const hourFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The hour (0–23) an instant shows on a clock in a time zone. */
+export function hourIn(instant: Date, timeZone: string): number {
+  let formatter = hourFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
+    hourFormatters.set(timeZone, formatter);
+  }
+  return Number(formatter.format(instant)) % 24;
+}
+
 export interface DayTotals {
   businessDay: string;
   checkIns: number;
@@ -273,6 +294,16 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
           WHERE type = 'day.closed' ORDER BY seq DESC LIMIT 1`,
       )
       .pluck(),
+    // Check-ins of a day counted by UTC minute: the store's hour of each minute is worked out with
+    // its time zone afterwards, so DST days (23 or 25 hours) and half-hour zones count right.
+    checkInsByMinute: db.prepare(
+      `SELECT substr(occurred_at, 1, 16) AS minute, count(*) AS n FROM ledger_events
+        WHERE business_day = ? AND type = 'points.earned' GROUP BY minute`,
+    ),
+    checkInsOfDay: db.prepare(
+      `SELECT id, occurred_at, phone, points_delta, json_extract(body, '$.payload.receiptId') AS receipt_id
+         FROM ledger_events WHERE business_day = ? AND type = 'points.earned' ORDER BY seq DESC LIMIT ?`,
+    ),
     dayUnsynced: db.prepare(
       `SELECT count(*) AS n FROM ledger_events e JOIN outbox o ON o.seq = e.seq
         WHERE e.business_day = ? AND e.type <> 'day.closed'`,
@@ -656,6 +687,44 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
     };
   }
 
+  /** Check-ins of a business day by hour of the store's clock (index 0 = 00:00–00:59). */
+  function hourlyCheckIns(businessDayInput: unknown): number[] {
+    const businessDay = parseInput(BusinessDaySchema, businessDayInput, 'businessDay');
+    const hours = new Array<number>(24).fill(0);
+    const rows = statements.checkInsByMinute.all(businessDay) as { minute: string; n: number }[];
+    for (const row of rows) {
+      const hour = hourIn(new Date(`${row.minute}:00Z`), till.store.timeZone);
+      hours[hour] = (hours[hour] ?? 0) + row.n;
+    }
+    return hours;
+  }
+
+  /** A business day's check-ins, newest first (at most `limit`). */
+  function checkInsOf(businessDayInput: unknown, limit = 500): DayCheckIn[] {
+    const businessDay = parseInput(BusinessDaySchema, businessDayInput, 'businessDay');
+    const rows = statements.checkInsOfDay.all(businessDay, limit) as {
+      id: string;
+      occurred_at: string;
+      phone: string;
+      points_delta: number;
+      receipt_id: string | null;
+    }[];
+    return rows.map((row) => ({
+      eventId: row.id,
+      occurredAt: row.occurred_at,
+      phone: row.phone,
+      points: row.points_delta,
+      receiptId: row.receipt_id,
+    }));
+  }
+
+  /** The business day new events go to: today, or the day after the last closed one if later. */
+  function openBusinessDay(): string {
+    const today = businessDayOf(clock(), till.store.timeZone);
+    const earliest = lastClosedDay ? dayAfter(lastClosedDay) : null;
+    return earliest !== null && earliest > today ? earliest : today;
+  }
+
   /** Records the day's totals as a day.closed event, which the server checks against its own. */
   function closeDay(businessDayInput: unknown): LedgerEvent {
     const businessDay = parseInput(BusinessDaySchema, businessDayInput, 'businessDay');
@@ -699,6 +768,9 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
     balance,
     history,
     dayTotals,
+    hourlyCheckIns,
+    checkInsOf,
+    openBusinessDay,
     closeDay,
     setProgram,
     setStore,

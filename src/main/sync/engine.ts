@@ -11,11 +11,13 @@ import {
   PullResponseSchema,
   PushResponseSchema,
   RegisterResponseSchema,
+  SyncFlagsResponseSchema,
   type PushResponse,
   type RegisterResponse,
 } from '../../shared/sync';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { createDayCloser, type ZReport } from './day-close';
+import { describeFlag, type ServerFlagsView } from './flags';
 import type { SecretStore } from './secrets';
 import { createSyncStore, storeSettingsOf, type SyncStateRow } from './sync-store';
 import { createTransport, SyncFailure, type FetchLike, type Transport } from './transport';
@@ -868,6 +870,46 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     },
     /** The Z-report saved for a closed day, or null. */
     dayReport: (businessDay: string): ZReport | null => dayCloser.report(businessDay),
+    /** The store's open flags from the server when paired and reachable; otherwise why not. */
+    async serverFlags(): Promise<ServerFlagsView> {
+      const secret = token();
+      if (!isPaired() || !secret) {
+        return {
+          source: 'unavailable',
+          flags: [],
+          message: 'This kiosk is not paired with a server, so there are no server flags to show.',
+        };
+      }
+      try {
+        const { body } = await transport.request('GET', '/v1/sync/flags', {
+          schema: SyncFlagsResponseSchema,
+          timeoutMs: options.requestTimeoutMs,
+          token: secret,
+        });
+        setOnline(true);
+        return {
+          source: 'server',
+          flags: body.flags.map((flag) => ({
+            id: flag.id,
+            kind: flag.kind,
+            maskedPhone: flag.maskedPhone,
+            detail: describeFlag(flag, ledger.deviceId),
+            raisedAt: flag.raisedAt,
+          })),
+          message: null,
+        };
+      } catch (error) {
+        if (!(error instanceof SyncFailure)) throw error;
+        if (error.retryable) setOnline(false);
+        const why =
+          error.kind === 'auth'
+            ? error.message
+            : error.retryable
+              ? `The server could not be reached, so its flags cannot be shown now (${error.message.replace(/\.$/, '')}).`
+              : `The server did not give its flags (${error.message.replace(/\.$/, '')}).`;
+        return { source: 'unavailable', flags: [], message: why };
+      }
+    },
   };
 }
 

@@ -20,3 +20,4 @@ export {
 } from './secrets';
 export { SyncFailure, type FetchLike, type FailureKind } from './transport';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+export type { ServerFlagsView } from './flags';

@@ -17,6 +17,16 @@ const BALANCE = {
   progress: { nextReward: { id: 'r', name: 'Reward', pointsCost: 100 }, pointsToNext: 58, fraction: 0.42 },
 };
 
+/** A manager signed in: these tests are about parsing and answers, not about access. */
+const asManager = {
+  authorise: () => ({
+    staffId: '0191c1d2-0000-7000-8000-00000000000a',
+    name: 'Morgan',
+    role: 'manager' as const,
+    expiresAt: '2026-11-23T12:02:00.000Z',
+  }),
+};
+
 /** Handlers that answer fixed values; each test replaces the one it needs. */
 function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
   const unused = () => {
@@ -29,7 +39,7 @@ function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
 
 describe('the dispatcher', () => {
   it('answers { ok: true, value } with the parsed output', async () => {
-    const dispatch = createDispatcher({ handlers: fakeHandlers(), log: memoryLog() });
+    const dispatch = createDispatcher({ handlers: fakeHandlers(), log: memoryLog(), staff: asManager });
     expect(await dispatch('balance:get', { phone: '(212) 555-0147' })).toEqual({ ok: true, value: BALANCE });
   });
 
@@ -43,6 +53,7 @@ describe('the dispatcher', () => {
   ])('refuses malformed input %j with %s, before any handler runs', async (input, code, field) => {
     const handler = vi.fn(() => BALANCE);
     const dispatch = createDispatcher({
+      staff: asManager,
       handlers: fakeHandlers({ 'balance:get': handler }),
       log: memoryLog(),
     });
@@ -53,7 +64,7 @@ describe('the dispatcher', () => {
   });
 
   it('maps money mistakes to the ledger codes', async () => {
-    const dispatch = createDispatcher({ handlers: fakeHandlers(), log: memoryLog() });
+    const dispatch = createDispatcher({ handlers: fakeHandlers(), log: memoryLog(), staff: asManager });
     const sale = (total: unknown) => ({ phone: '+12125550147', sale: { receiptId: 'R1', total } });
     expect(await dispatch('checkin:create', sale({ amount: 12.5, currency: 'USD' }))).toMatchObject({
       ok: false,
@@ -67,7 +78,7 @@ describe('the dispatcher', () => {
   });
 
   it('refuses a channel that is not in the contract, including prototype names', async () => {
-    const dispatch = createDispatcher({ handlers: fakeHandlers(), log: memoryLog() });
+    const dispatch = createDispatcher({ handlers: fakeHandlers(), log: memoryLog(), staff: asManager });
     for (const channel of ['ledger:drop', 'constructor', '__proto__', 'toString', '']) {
       expect(await dispatch(channel, {})).toMatchObject({ ok: false, code: 'unknown_channel' });
     }
@@ -75,6 +86,7 @@ describe('the dispatcher', () => {
 
   it('passes on the code, message and field of a KioskError or ShellError', async () => {
     const dispatch = createDispatcher({
+      staff: asManager,
       handlers: fakeHandlers({
         'balance:get': () => {
           throw new KioskError('not_enrolled', undefined, 'phone');
@@ -99,6 +111,7 @@ describe('the dispatcher', () => {
   it('answers internal, without the error text, when a handler fails unexpectedly', async () => {
     const log = memoryLog();
     const dispatch = createDispatcher({
+      staff: asManager,
       handlers: fakeHandlers({
         'balance:get': () => {
           throw new Error('SQLITE_CORRUPT at /home/till/ledger.db for +12125550147');
@@ -115,6 +128,7 @@ describe('the dispatcher', () => {
   it('answers internal when a handler breaks the output contract', async () => {
     const log = memoryLog();
     const dispatch = createDispatcher({
+      staff: asManager,
       handlers: fakeHandlers({ 'balance:get': () => ({ ...BALANCE, provisional: 1.5 }) }),
       log,
     });
@@ -129,6 +143,7 @@ describe('the dispatcher', () => {
     const activity = createActivityTracker({ clock: () => 0, quietMs: 0 });
     let seen: ReturnType<typeof activity.busy> | undefined;
     const dispatch = createDispatcher({
+      staff: asManager,
       handlers: fakeHandlers({
         'balance:get': () => {
           seen = activity.busy();

@@ -3,6 +3,7 @@ import { migration0002 } from './0002-rules-engine';
 import { migration0003 } from './0003-sync-state';
 import { migration0004 } from './0004-pos-sales';
 import { migration0005 } from './0005-used-enrolment-codes';
+import { migration0006 } from './0006-staff';
 import type { Migration } from './types';
 
 /** Every schema version in order. Append only: a released migration is never edited. */
@@ -12,6 +13,7 @@ export const migrations: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
