@@ -59,9 +59,10 @@ test('a sale from the POS is checked in on the screen, its reward and refund rea
   expect((await sim(posHost.posUrl, 'sale', '125.00', '--receipt', 'E2E-1')).status).toBe(200);
 
   await expect(page.getByText('Enter your number to earn 125 points on this purchase.')).toBeVisible();
-  await page.getByLabel('Phone number').fill('(212) 555-0147');
+  await page.getByRole('textbox', { name: 'Phone number' }).fill('(212) 555-0147');
   await page.getByRole('button', { name: 'Check in' }).click();
-  await expect(page.getByRole('status')).toContainText('0147 checked in: 125 points earned');
+  await expect(page.getByRole('status')).toContainText('+125 points.');
+  await expect(page.getByText('Checked in as ••• 0147')).toBeVisible();
   await expect(page.getByText(/on this purchase/)).toHaveCount(0);
 
   const status = await sim(posHost.posUrl, 'status', 'E2E-1');
