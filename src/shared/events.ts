@@ -9,8 +9,9 @@ import { BusinessDaySchema, InstantSchema } from './time';
  * The ledger event: one definition shared by the till's SQLite ledger, the sync wire and the
  * server's PostgreSQL ledger. Events are facts, never edited: a correction is a new event.
  *
- * Point amounts in payloads are magnitudes (what was earned, spent, taken back), except
- * points.adjusted which is signed. pointsDelta() below is the one place that turns an event into
+ * Point amounts in payloads are magnitudes (what was earned, spent, taken back, expired), except
+ * points.adjusted which is signed. points.expired is written by the server only (its expiry job),
+ * never by a till: its deviceId is SERVER_DEVICE_ID. pointsDelta() below is the one place that turns an event into
  * its effect on a balance.
  */
 
@@ -22,6 +23,15 @@ const Points = z
   .int({ message: 'Points must be a whole number.' })
   .min(0, { message: 'Points cannot be negative here.' })
   .max(MAX_EVENT_POINTS, { message: `Points cannot exceed ${MAX_EVENT_POINTS}.` });
+
+/** The most lots one points.expired event names; a customer with more expires the rest next run. */
+export const MAX_EXPIRED_LOTS = 1000;
+
+/**
+ * The device id of events the server writes itself (points.expired): the nil UUID, which no till
+ * ever has. Their seq is the event's server_seq (unique, not gap-free: nothing pushes them).
+ */
+export const SERVER_DEVICE_ID = '00000000-0000-0000-0000-000000000000';
 
 export const TermsVersionSchema = shortText('Terms version', 32);
 
@@ -87,6 +97,30 @@ const payloads = {
     reason: shortText('Reason', 200),
     staffId: StaffIdSchema,
   }),
+  'points.expired': z
+    .strictObject({
+      /** Points that expired: what was left of the lots below, taken off the balance. */
+      points: Points.min(1),
+      /** The day the server's expiry ran: every lot below had its last valid day before it. */
+      asOf: BusinessDaySchema,
+      /** The lots it comes from (oldest expiry first), each with what was left of it. */
+      lots: z
+        .array(
+          z.strictObject({
+            /** The lot's id: the id of the points.earned event that made it (docs/rules.md). */
+            lotId: z.string().min(1).max(80),
+            earnedOn: BusinessDaySchema,
+            expiresOn: BusinessDaySchema,
+            points: Points.min(1),
+          }),
+        )
+        .min(1)
+        .max(MAX_EXPIRED_LOTS),
+    })
+    .refine((payload) => payload.lots.reduce((sum, lot) => sum + lot.points, 0) === payload.points, {
+      message: 'The points of an expiry must be the sum of its lots.',
+      path: ['points'],
+    }),
   'day.closed': z.strictObject({
     businessDay: BusinessDaySchema,
     checkIns: z.number().int().min(0),
@@ -134,6 +168,7 @@ export const LedgerEventSchema = z.discriminatedUnion('type', [
   eventOf('points.redeemed', 'customer'),
   eventOf('points.reversed', 'customer'),
   eventOf('points.adjusted', 'customer'),
+  eventOf('points.expired', 'customer'),
   eventOf('day.closed', 'store'),
 ]);
 
@@ -153,6 +188,8 @@ export function pointsDelta(event: Pick<LedgerEvent, 'type' | 'payload'>): numbe
     }
     case 'points.adjusted':
       return (event.payload as EventPayload<'points.adjusted'>).points;
+    case 'points.expired':
+      return -(event.payload as EventPayload<'points.expired'>).points;
     case 'customer.enrolled':
     case 'consent.changed':
     case 'day.closed':

@@ -5,6 +5,7 @@ import {
   EVENT_TYPES,
   LedgerEventSchema,
   pointsDelta,
+  SERVER_DEVICE_ID,
   type LedgerEvent,
 } from '../../../src/shared/events';
 import { businessDayOf } from '../../../src/shared/time';
@@ -61,6 +62,30 @@ const examples: LedgerEvent[] = [
       eventCount: 5,
     },
   },
+  {
+    ...envelope,
+    deviceId: SERVER_DEVICE_ID,
+    seq: 8123,
+    type: 'points.expired',
+    payload: {
+      points: 30,
+      asOf: '2026-11-23',
+      lots: [
+        {
+          lotId: '01932c07-2f4e-7c3a-9d1e-3b2a1c0d9e80',
+          earnedOn: '2026-10-01',
+          expiresOn: '2026-10-31',
+          points: 20,
+        },
+        {
+          lotId: '01932c07-2f4e-7c3a-9d1e-3b2a1c0d9e81',
+          earnedOn: '2026-10-20',
+          expiresOn: '2026-11-19',
+          points: 10,
+        },
+      ],
+    },
+  },
 ];
 
 describe('LedgerEventSchema', () => {
@@ -112,7 +137,18 @@ describe('LedgerEventSchema', () => {
 
 describe('pointsDelta', () => {
   it('is the signed effect of each event on a balance', () => {
-    expect(examples.map(pointsDelta)).toEqual([0, 0, 12, -100, -6, -5, 0]);
+    expect(examples.map(pointsDelta)).toEqual([0, 0, 12, -100, -6, -5, 0, -30]);
+  });
+
+  it('points.expired: a positive amount, the sum of its lots, each past its last day', () => {
+    const expired = examples[7] as LedgerEvent & { type: 'points.expired' };
+    const withPayload = (payload: Record<string, unknown>) =>
+      LedgerEventSchema.safeParse({ ...expired, payload: { ...expired.payload, ...payload } }).success;
+    expect(withPayload({ points: 29 })).toBe(false);
+    expect(withPayload({ points: 0, lots: [] })).toBe(false);
+    expect(withPayload({ lots: [{ ...expired.payload.lots[0], points: 30 }] })).toBe(true);
+    expect(withPayload({ lots: [{ ...expired.payload.lots[0], points: 0 }], points: 0 })).toBe(false);
+    expect(LedgerEventSchema.safeParse({ ...expired, phone: null }).success).toBe(false);
   });
 });
 
