@@ -20,6 +20,7 @@ Commands:
   erase-customer <+E164 phone>
   report --store <storeId> --date <YYYY-MM-DD> [--csv]
   reset-cursors            (after a restore from backup: every till re-snapshots)
+  expire                   (run the points expiry job now: customers and points expired)
   health
 
 Environment: SERVER_URL (default http://127.0.0.1:8080), ADMIN_TOKEN (required).`;
@@ -126,6 +127,8 @@ function buildCall(argv: string[]): Call {
       };
     case 'reset-cursors':
       return { method: 'POST', path: '/v1/admin/sync/reset-cursors' };
+    case 'expire':
+      return { method: 'POST', path: '/v1/admin/expiry/run' };
     case 'health':
       return { method: 'GET', path: '/readyz', auth: false };
     default:

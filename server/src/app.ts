@@ -20,6 +20,7 @@ import { HttpError, installErrorHandling } from './http/errors';
 import { bearerToken, sameHash, sha256 } from './http/tokens';
 import { type Metrics, createMetrics } from './metrics';
 import { type AuthenticatedDevice, authenticateDevice } from './modules/devices';
+import { type ExpiryLoop, type ExpiryRunResult, startExpiryLoop } from './modules/expiry';
 import { type RecheckLoop, startRecheckLoop } from './modules/rule-recheck';
 import { adminRoutes } from './routes/admin';
 import { opsRoutes } from './routes/ops';
@@ -48,6 +49,8 @@ export interface AppContext {
   db: Database;
   metrics: Metrics;
   now: () => Date;
+  /** Counts a run of the expiry job in the metrics (and logs it). */
+  recordExpiryRun: (run: ExpiryRunResult, trigger: 'schedule' | 'admin') => void;
   /** preHandler: the caller must carry a valid, unrevoked device token. */
   requireDevice: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** preHandler: the caller must carry the admin token (and the admin API must be on). */
@@ -140,6 +143,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db,
     metrics,
     now: options.now ?? (() => new Date()),
+    recordExpiryRun(run, trigger) {
+      metrics.expiryRuns.inc({ trigger, outcome: 'ok' });
+      metrics.pointsExpired.inc(run.points);
+      metrics.expiryCustomers.inc(run.customers);
+      if (run.customers > 0 || run.mismatched.length > 0) {
+        app.log.info(
+          { customers: run.customers, points: run.points, checked: run.checked, trigger },
+          'points expired',
+        );
+      }
+      if (run.mismatched.length > 0) {
+        app.log.error(
+          { customers: run.mismatched },
+          'expiry skipped customers whose events do not sum to their balance',
+        );
+      }
+    },
     async requireDevice(request, reply) {
       const token = bearerToken(request.headers.authorization);
       if (!token) {
@@ -193,8 +213,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       onError: (error) => app.log.error({ err: error }, 'rule recheck pass failed; retrying'),
     });
   });
+  // Points expiry: a run shortly after start, then every EXPIRY_INTERVAL_SECONDS (modules/expiry.ts).
+  let expiry: ExpiryLoop | undefined;
+  if (config.expiryIntervalMs > 0) {
+    app.addHook('onReady', async () => {
+      expiry = startExpiryLoop(db, {
+        intervalMs: config.expiryIntervalMs,
+        now: context.now,
+        onRun: (run) => context.recordExpiryRun(run, 'schedule'),
+        onError: (error) => {
+          metrics.expiryRuns.inc({ trigger: 'schedule', outcome: 'error' });
+          app.log.error({ err: error }, 'points expiry run failed; retrying at the next interval');
+        },
+      });
+    });
+  }
   app.addHook('onClose', async () => {
     await recheck?.stop();
+    await expiry?.stop();
   });
   return app;
 }

@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   /** A till clock further than this from the server clock is flagged (never refused). */
   CLOCK_SKEW_TOLERANCE_SECONDS: intFromEnv('CLOCK_SKEW_TOLERANCE_SECONDS', 120, 1, 86_400 * 365),
   RULE_RECHECK_INTERVAL_MS: intFromEnv('RULE_RECHECK_INTERVAL_MS', 1000, 50, 3_600_000),
+  /** Seconds between runs of the points expiry job (modules/expiry.ts); 0 turns the schedule off. */
+  EXPIRY_INTERVAL_SECONDS: intFromEnv('EXPIRY_INTERVAL_SECONDS', 3600, 0, 7 * 86_400),
   /** Folder of kiosk updates (latest.yml, installers, blockmaps), served at /updates/. */
   UPDATES_DIR: z
     .string()
@@ -64,6 +66,8 @@ export interface Config {
   clockSkewToleranceMs: number;
   /** Pause between passes of the background rule recheck (rule-recheck.ts). */
   ruleRecheckIntervalMs: number;
+  /** Pause between runs of the points expiry job; 0: not scheduled (the admin command still runs it). */
+  expiryIntervalMs: number;
   /** Absolute folder served at /updates/ for the kiosks' auto-update, or undefined (not served). */
   updatesDir: string | undefined;
   trustProxy: boolean;
@@ -103,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     clockSkewToleranceMs: e.CLOCK_SKEW_TOLERANCE_SECONDS * 1000,
     ruleRecheckIntervalMs: e.RULE_RECHECK_INTERVAL_MS,
+    expiryIntervalMs: e.EXPIRY_INTERVAL_SECONDS * 1000,
     updatesDir: e.UPDATES_DIR,
     trustProxy: e.TRUST_PROXY,
   };

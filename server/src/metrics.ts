@@ -63,6 +63,22 @@ export function createMetrics() {
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
+    pointsExpired: new Counter({
+      name: 'loyalty_points_expired_total',
+      help: 'Points taken off balances by the expiry job.',
+      registers: [registry],
+    }),
+    expiryCustomers: new Counter({
+      name: 'loyalty_expiry_customers_total',
+      help: 'Customers who had points expire (one points.expired event each).',
+      registers: [registry],
+    }),
+    expiryRuns: new Counter({
+      name: 'loyalty_expiry_runs_total',
+      help: 'Runs of the expiry job, by trigger (schedule, admin) and outcome (ok, error).',
+      labelNames: ['trigger', 'outcome'] as const,
+      registers: [registry],
+    }),
     authFailures: new Counter({
       name: 'loyalty_auth_failures_total',
       help: 'Requests refused for a missing, unknown or revoked token, by kind (device, admin).',

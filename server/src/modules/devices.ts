@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database';
 import type { RegisterRequest, RegisterResponse } from '../../../src/shared/sync';
+import { SERVER_DEVICE_ID } from '../../../src/shared/events';
 import { HttpError } from '../http/errors';
 import { newDeviceToken, normalizeEnrollmentCode, sameHash, sha256 } from '../http/tokens';
 import { storeInfo } from './feed';
@@ -31,6 +32,10 @@ export interface Registration {
 export async function registerDevice(db: Database, request: RegisterRequest): Promise<Registration> {
   const codeHash = sha256(normalizeEnrollmentCode(request.enrollmentCode));
   const deviceId = request.deviceId ?? randomUUID();
+  if (deviceId === SERVER_DEVICE_ID) {
+    // The nil id marks the events the server writes itself (points.expired).
+    throw new HttpError(400, 'invalid_input', 'This device id is reserved for the server.', 'deviceId');
+  }
   const token = newDeviceToken();
   return db.transaction(async (tx) => {
     // Single use: the UPDATE both checks and consumes the code, so two tills racing with one code

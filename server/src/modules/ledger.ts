@@ -80,6 +80,15 @@ export async function push(
   if (request.storeId !== device.storeId) {
     throw new HttpError(403, 'forbidden', 'This device belongs to another store.', 'storeId');
   }
+  const written = request.events.findIndex((event) => event.type === 'points.expired');
+  if (written >= 0) {
+    throw new HttpError(
+      400,
+      'invalid_input',
+      'points.expired is written by the server (its expiry job), never pushed by a till.',
+      `events.${written}.type`,
+    );
+  }
   const prepared: Prepared[] = request.events.map((event) => {
     const json = canonicalJson(event);
     return {

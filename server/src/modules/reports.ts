@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database';
+import { SERVER_DEVICE_ID } from '../../../src/shared/events';
 import type { FlagKind } from './flags';
 import { requireStore } from './stores';
 
@@ -37,8 +38,14 @@ export interface DailyReport {
   storeName: string;
   date: string;
   totals: DayTotals;
-  /** Points earned minus spent through this store's events up to the end of the day. */
+  /** Points earned minus spent (and expired) through this store's events up to the end of the day. */
   outstandingPoints: number;
+  /**
+   * Points the server's expiry job took off on that day, from events it attributed to this store
+   * (the store where the customer's soonest-expiring expired lot was earned). Not a till's total:
+   * the tills and their reconciliation never include it.
+   */
+  pointsExpired: number;
   /** Flags raised on that day (store time zone), by kind. */
   flags: Record<FlagKind, number>;
   tills: TillReconciliation[];
@@ -93,9 +100,14 @@ export async function dailyReport(db: Queryable, storeId: string, date: string):
             COALESCE(sum(points) FILTER (WHERE type = 'points.adjusted'), 0) AS adjusted,
             count(*) FILTER (WHERE type <> 'day.closed') AS events
        FROM ledger_events
-      WHERE store_id = $1 AND business_day = $2
+      WHERE store_id = $1 AND business_day = $2 AND device_id <> $3
       GROUP BY device_id
       ORDER BY device_id`,
+    [storeId, date, SERVER_DEVICE_ID],
+  );
+  const expired = await db.query<{ points: number }>(
+    `SELECT COALESCE(-sum(points), 0) AS points FROM ledger_events
+      WHERE store_id = $1 AND business_day = $2 AND type = 'points.expired'`,
     [storeId, date],
   );
   const outstanding = await db.query<{ points: number }>(
@@ -158,6 +170,7 @@ export async function dailyReport(db: Queryable, storeId: string, date: string):
     date,
     totals,
     outstandingPoints: outstanding.rows[0]?.points ?? 0,
+    pointsExpired: expired.rows[0]?.points ?? 0,
     flags,
     tills: [...tills.values()],
   };
@@ -180,6 +193,7 @@ const CSV_COLUMNS = [
   'flags_clock_skew',
   'tills_reporting',
   'tills_mismatched',
+  'points_expired',
 ] as const;
 
 /** One header line and one data line (RFC 4180); every value is a number, a UUID or a date. */
@@ -202,6 +216,7 @@ export function dailyReportCsv(report: DailyReport): string {
     report.flags.clock_skew,
     report.tills.length,
     report.tills.filter((till) => till.till !== null && till.differences.length > 0).length,
+    report.pointsExpired,
   ];
   return `${CSV_COLUMNS.join(',')}\r\n${values.join(',')}\r\n`;
 }

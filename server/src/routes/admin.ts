@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app';
 import { eraseCustomer } from '../modules/customers';
 import { listDevices, revokeDevice } from '../modules/devices';
+import { runExpiry } from '../modules/expiry';
 import { listFlags } from '../modules/flags';
 import { dailyReport, dailyReportCsv } from '../modules/reports';
 import { createEnrollmentCode, createStore, listStores, setProgram } from '../modules/stores';
@@ -18,6 +19,7 @@ import {
   DevicesQuerySchema,
   EnrollmentCodeResponseSchema,
   EraseResponseSchema,
+  ExpiryRunResponseSchema,
   FlagsQuerySchema,
   FlagsResponseSchema,
   PhoneParamsSchema,
@@ -201,6 +203,29 @@ export function adminRoutes(context: AppContext) {
         );
         request.log.warn('pull cursors reset: every till will re-snapshot');
         return { epoch: (rows[0] as { epoch: string }).epoch };
+      },
+    );
+
+    app.post(
+      '/v1/admin/expiry/run',
+      {
+        ...admin,
+        schema: {
+          summary: 'Run the points expiry job now (it also runs every EXPIRY_INTERVAL_SECONDS)',
+          tags: ['admin'],
+          security,
+          response: { 200: ExpiryRunResponseSchema, ...errors },
+        },
+      },
+      async () => {
+        try {
+          const run = await runExpiry(db, { now: context.now(), trigger: 'admin' });
+          context.recordExpiryRun(run, 'admin');
+          return run;
+        } catch (error) {
+          context.metrics.expiryRuns.inc({ trigger: 'admin', outcome: 'error' });
+          throw error;
+        }
       },
     );
 

@@ -110,12 +110,24 @@ const DayTotalsSchema = z.object({
   events: z.number().int(),
 });
 
+export const ExpiryRunResponseSchema = z.object({
+  customers: z.number().int().describe('Customers who had points expire (one points.expired event each)'),
+  points: z.number().int().describe('Points expired in this run'),
+  checked: z.number().int().describe('Customers whose events were replayed'),
+  mismatched: z
+    .array(z.string())
+    .describe('Customers skipped because their events do not sum to their balance (investigate)'),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+});
+
 export const DailyReportSchema = z.object({
   storeId: z.string(),
   storeName: z.string(),
   date: z.string(),
   totals: DayTotalsSchema,
   outstandingPoints: z.number().int(),
+  pointsExpired: z.number().int(),
   flags: z.object({
     overdrawn: z.number().int(),
     rule_mismatch: z.number().int(),

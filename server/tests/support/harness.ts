@@ -194,6 +194,8 @@ export async function createTestServer(env: Record<string, string> = {}): Promis
     RATE_LIMIT_PER_IP: '1000000',
     RATE_LIMIT_PER_TOKEN: '1000000',
     RATE_LIMIT_REGISTER_PER_IP: '1000000',
+    // Tests run the expiry job themselves (runExpiry or the admin route), at the clock they set.
+    EXPIRY_INTERVAL_SECONDS: '0',
     ...env,
   });
   const app = await buildApp({ config, db: database.db, now: () => clock ?? new Date() });
