@@ -56,6 +56,29 @@ async function expectAccessible(page: Page): Promise<void> {
   expect(await axeViolations(page)).toEqual([]);
 }
 
+/** Nothing scrolls and every button is wholly on screen, at least 48 × 48 px. */
+async function expectFits(page: Page): Promise<void> {
+  const layout = await page.evaluate(() => {
+    const frame = document.querySelector('.kiosk-frame');
+    const buttons = [...document.querySelectorAll('button, input')].map((element) => {
+      const box = element.getBoundingClientRect();
+      return {
+        name: element.textContent || element.getAttribute('name') || element.id,
+        inView: box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth,
+        bigEnough: box.width >= 48 && box.height >= 48,
+      };
+    });
+    return {
+      scrolls: frame
+        ? frame.scrollHeight > frame.clientHeight || frame.scrollWidth > frame.clientWidth
+        : true,
+      offScreen: buttons.filter((b) => !b.inView).map((b) => b.name),
+      small: buttons.filter((b) => !b.bigEnough).map((b) => b.name),
+    };
+  });
+  expect(layout).toEqual({ scrolls: false, offScreen: [], small: [] });
+}
+
 /** Types a number on the on-screen keypad, digit by digit. */
 async function tapNumber(page: Page, digits: string): Promise<void> {
   for (const digit of digits) await page.getByRole('button', { name: digit, exact: true }).click();
@@ -232,6 +255,49 @@ test.describe('customer check-in screen', () => {
     await expect(page.getByRole('button', { name: 'Touch to start' })).toBeVisible();
     expect(await page.content()).not.toMatch(/415|\(41/);
   });
+
+  test('the idle timeout is the display setting: 10 s forgets a half-typed number', async ({
+    page,
+    host,
+  }) => {
+    host.kiosk.updateDisplay({ ...host.kiosk.status().display, idleTimeoutSeconds: 10 });
+    await page.clock.install();
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Touch to start' }).click();
+    await page.keyboard.type('212555');
+    await expect(page.getByRole('textbox', { name: 'Phone number' })).toHaveValue('(212) 555');
+    await page.clock.fastForward(9_000);
+    await expect(page.getByRole('textbox', { name: 'Phone number' })).toHaveValue('(212) 555');
+    await page.clock.fastForward(2_000);
+    await expect(page.getByRole('button', { name: 'Touch to start' })).toBeVisible();
+    expect(await page.content()).not.toContain('555');
+  });
+
+  for (const [width, height] of [
+    [1024, 768],
+    [1920, 1080],
+  ] as const) {
+    test(`fits ${width}×${height} without scrolling, in long strings and right to left`, async ({
+      page,
+      host,
+    }, testInfo) => {
+      await page.setViewportSize({ width, height });
+      await postSale(host, `FIT-${width}`, 25);
+      for (const locale of ['en', 'en-XA', 'ar-XB', 'es']) {
+        await page.goto(`${host.url}?locale=${locale}`);
+        const phone = page.locator('input[name="phone"]');
+        await expect(phone).toBeVisible();
+        await page.keyboard.type('415555013');
+        await expectFits(page);
+        await snap(page, testInfo, `keypad-${locale}-${width}`);
+        await page.keyboard.type('5');
+        await page.keyboard.press('Enter');
+        await expect(page.getByRole('checkbox').first()).toBeVisible();
+        await expectFits(page);
+        await snap(page, testInfo, `join-${locale}-${width}`);
+      }
+    });
+  }
 
   test('a customer checks in with the keyboard alone', async ({ page, host }) => {
     changeProgram(host, () => ({ earn: { pointsPerCurrencyUnit: 1, pointsPerVisit: 5, minimumSpend: 0 } }));

@@ -66,10 +66,10 @@ export function JoinStep({
         </p>
       </div>
       <div className="join-actions">
-        <button type="button" className="secondary" onClick={onDecline} disabled={busy}>
+        <button type="button" className="secondary" onClick={() => busy || onDecline()}>
           {t('join.noThanks')}
         </button>
-        <button type="submit" className="primary" disabled={!terms || busy}>
+        <button type="submit" className="primary" disabled={!terms} aria-busy={busy}>
           {busy ? t('join.joining') : t('join.join')}
         </button>
       </div>

@@ -9,24 +9,25 @@ const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
 export function Keypad({
   onDigit,
   onDelete,
-  disabled,
+  busy,
 }: {
   onDigit: (digit: string) => void;
   onDelete: () => void;
-  disabled: boolean;
+  /** A check-in is under way: presses are ignored (not disabled, which would drop the focus). */
+  busy: boolean;
 }) {
   const { t } = useTranslation('customer');
   const keepFocus = (event: React.PointerEvent | React.MouseEvent) => event.preventDefault();
   return (
-    <div className="keypad" role="group" aria-label={t('keypad.keypadLabel')}>
+    // Digits keep the telephone order in a right-to-left language too.
+    <div className="keypad" role="group" aria-label={t('keypad.keypadLabel')} dir="ltr">
       {DIGITS.map((digit) => (
         <button
           key={digit}
           type="button"
           className="keypad-key"
           onMouseDown={keepFocus}
-          onClick={() => onDigit(digit)}
-          disabled={disabled}
+          onClick={() => busy || onDigit(digit)}
         >
           {digit}
         </button>
@@ -35,8 +36,7 @@ export function Keypad({
         type="button"
         className="keypad-key keypad-zero"
         onMouseDown={keepFocus}
-        onClick={() => onDigit('0')}
-        disabled={disabled}
+        onClick={() => busy || onDigit('0')}
       >
         0
       </button>
@@ -44,8 +44,7 @@ export function Keypad({
         type="button"
         className="keypad-key keypad-delete"
         onMouseDown={keepFocus}
-        onClick={onDelete}
-        disabled={disabled}
+        onClick={() => busy || onDelete()}
       >
         {t('keypad.delete')}
       </button>

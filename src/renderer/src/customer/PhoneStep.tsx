@@ -60,12 +60,13 @@ export function PhoneStep({
           {phone.problem ? t(`problem.${phone.problem}`) : ''}
         </p>
       </div>
-      <Keypad onDigit={phone.append} onDelete={phone.removeLast} disabled={busy} />
+      <Keypad onDigit={phone.append} onDelete={phone.removeLast} busy={busy} />
       <div className="phone-actions">
         <button type="button" className="secondary" onClick={onCancel}>
           {t('cancel', { ns: 'common' })}
         </button>
-        <button type="submit" className="primary check-in" disabled={!phone.e164 || busy}>
+        {/* Not disabled while busy: a focused button that is disabled drops the keyboard focus. */}
+        <button type="submit" className="primary check-in" disabled={!phone.e164} aria-busy={busy}>
           {busy ? t('keypad.checking') : t('keypad.checkIn')}
         </button>
       </div>

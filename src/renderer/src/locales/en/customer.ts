@@ -1,4 +1,8 @@
-/** The customer check-in screen (src/renderer/src/customer). */
+/**
+ * The customer check-in screen (src/renderer/src/customer). Counted strings have `_many` too:
+ * English never picks it, but Spanish does for round millions (1 000 000 → "many"), and i18next
+ * does not fall back from a missing `_many` to `_other`.
+ */
 export const customer = {
   attract: {
     title: 'Check in for points',
@@ -13,6 +17,7 @@ export const customer = {
     checking: 'Checking in…',
     earn_one: 'Enter your number to earn {{count, number}} point on this purchase.',
     earn_other: 'Enter your number to earn {{count, number}} points on this purchase.',
+    earn_many: 'Enter your number to earn {{count, number}} points on this purchase.',
     keypadLabel: 'Number keypad',
   },
   problem: {
@@ -44,12 +49,15 @@ export const customer = {
     welcomeName: 'Welcome, {{name}}!',
     earned_one: '+{{count, number}} point.',
     earned_other: '+{{count, number}} points.',
+    earned_many: '+{{count, number}} points.',
     balance_one: 'Your balance: {{count, number}} point.',
     balance_other: 'Your balance: {{count, number}} points.',
+    balance_many: 'Your balance: {{count, number}} points.',
     phone: 'Checked in as {{phone}}',
     progressLabel: 'Progress to {{reward}}',
     toNext_one: '{{count, number}} more point to {{reward}}.',
     toNext_other: '{{count, number}} more points to {{reward}}.',
+    toNext_many: '{{count, number}} more points to {{reward}}.',
     allRewards: 'You have enough points for every reward. Ask at the counter to use them.',
     tier: 'Your level: {{tier}}',
     tierUp: 'You moved up to {{tier}}!',
