@@ -8,7 +8,7 @@ import { createHandlers } from '../../../src/main/ipc/handlers';
 import { DEVICE_TOKEN_FILE, openKiosk, type Kiosk } from '../../../src/main/kiosk';
 import { memoryLog } from '../../../src/main/logging';
 import { CONTENT_SECURITY_POLICY } from '../../../src/main/security/csp';
-import { CHANNELS, ipcContract, type ChannelName } from '../../../src/shared/ipc';
+import { CHANNELS, DEFAULT_DISPLAY_SETTINGS, ipcContract, type ChannelName } from '../../../src/shared/ipc';
 import { fakeRenderer, rawRequest, tokenOf } from './helpers';
 
 // The browser host end to end in Node: a real kiosk (SQLite ledger in a temp folder) behind the
@@ -17,6 +17,9 @@ import { fakeRenderer, rawRequest, tokenOf } from './helpers';
 const STORE_ID = '0191c1d2-0000-7000-8000-000000000001';
 const PHONE = '(212) 555-0147';
 const E164 = '+12125550147';
+const MANAGER_PIN = '2468';
+const CASHIER_PIN = '1357';
+let managerId: string;
 
 /** The server's register endpoint, answering like server/ does (the real server: kiosk-sync.test.ts). */
 const fakeServer: typeof fetch = async (url, init) => {
@@ -78,7 +81,12 @@ beforeAll(async () => {
     log,
     fetch: fakeServer,
   });
-  const dispatch = createDispatcher({ handlers: createHandlers(kiosk), log, activity: kiosk.activity });
+  const dispatch = createDispatcher({
+    handlers: createHandlers(kiosk),
+    log,
+    activity: kiosk.activity,
+    staff: kiosk.staff,
+  });
   host = await startBrowserHost({ dispatch, rendererDir: renderer.dir, port: 0, log });
   const page = await fetch(host.url);
   token = tokenOf(await page.text());
@@ -117,6 +125,27 @@ describe('every contract channel over HTTP', () => {
     });
     expect(body.value.sync.note).toMatch(/^Not paired with a server/);
     expect(body.value.program.rewards.length).toBeGreaterThan(0);
+    expect(body.value.display).toEqual(DEFAULT_DISPLAY_SETTINGS);
+  });
+
+  it('staff:state, then staff:setupManager: the first manager, signed in at once', async () => {
+    const before = await call('staff:state');
+    expect(before.body).toEqual({
+      ok: true,
+      value: { managerPinSet: false, session: null, lockedUntil: null, attemptsLeft: 5 },
+    });
+    // Nobody signed in: a staff channel is refused and nothing runs.
+    const refused = await call('consent:change', { phone: PHONE, sms: true });
+    expect(refused).toMatchObject({ status: 422, body: { ok: false, code: 'staff_required' } });
+    const { body } = await call('staff:setupManager', { name: 'Morgan', pin: MANAGER_PIN });
+    expect(body.value).toMatchObject({
+      managerPinSet: true,
+      session: { name: 'Morgan', role: 'manager' },
+      lockedUntil: null,
+    });
+    managerId = body.value.session.staffId;
+    const again = await call('staff:setupManager', { name: 'Sneaky', pin: '9999' });
+    expect(again.body).toMatchObject({ ok: false, code: 'manager_pin_exists' });
   });
 
   it('customer:enroll', async () => {
@@ -162,14 +191,11 @@ describe('every contract channel over HTTP', () => {
     expect(body.value).toMatchObject({ receiptId: 'R-1', pointsReversed: 50, refundableLeft: 10_000 });
   });
 
-  it('points:adjust', async () => {
-    const { body } = await call('points:adjust', {
-      phone: PHONE,
-      points: 25,
-      reason: 'Goodwill',
-      staffId: 'M1',
-    });
+  it('points:adjust, recording the signed-in manager', async () => {
+    const { body } = await call('points:adjust', { phone: PHONE, points: 25, reason: 'Goodwill' });
     expect(body.value.balance.provisional).toBe(25);
+    const [event] = kiosk.ledger.history(PHONE, { limit: 1 });
+    expect(event).toMatchObject({ type: 'points.adjusted', payload: { staffId: managerId, points: 25 } });
   });
 
   it('history:list, with paging', async () => {
@@ -193,6 +219,106 @@ describe('every contract channel over HTTP', () => {
     });
     const other = await call('day:totals', { businessDay: '2020-01-01' });
     expect(other.body.value).toMatchObject({ businessDay: '2020-01-01', checkIns: 0 });
+  });
+
+  it('day:report: the totals and the check-ins by hour of the store', async () => {
+    const { body } = await call('day:report');
+    expect(body.value.totals).toMatchObject({ businessDay: kiosk.today(), checkIns: 1 });
+    expect(body.value.hourlyCheckIns).toHaveLength(24);
+    const hour = Number(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'America/New_York',
+        hour: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date()),
+    );
+    expect(body.value.hourlyCheckIns[hour]).toBe(1);
+    expect(body.value.hourlyCheckIns.reduce((a: number, b: number) => a + b, 0)).toBe(1);
+  });
+
+  it('day:exportCsv: the report as CSV, saved 0600 under exports/', async () => {
+    const { body } = await call('day:exportCsv');
+    const fileName = `z-report-${kiosk.today()}.csv`;
+    expect(body.value).toMatchObject({ fileName, savedTo: join(dataDir, 'exports', fileName) });
+    expect(body.value.csv.split('\r\n')[0]).toBe('section,field,value');
+    expect(body.value.csv).toContain('totals,checkIns,1\r\n');
+    expect(readFileSync(body.value.savedTo, 'utf8')).toBe(body.value.csv);
+    expect(statSync(body.value.savedTo).mode & 0o777).toBe(0o600);
+  });
+
+  it("checkins:today: the open day's check-ins, phones masked", async () => {
+    const { body } = await call('checkins:today');
+    expect(body.value).toEqual({
+      businessDay: kiosk.today(),
+      checkIns: [
+        {
+          eventId: expect.any(String),
+          occurredAt: expect.any(String),
+          maskedPhone: '••• 0147',
+          points: 150,
+          receiptId: 'R-1',
+        },
+      ],
+    });
+    expect(JSON.stringify(body)).not.toContain('5550147');
+  });
+
+  it('flags:list: unpaired, unavailable and says why', async () => {
+    const { body } = await call('flags:list');
+    expect(body.value).toMatchObject({ source: 'unavailable', flags: [] });
+    expect(body.value.message).toMatch(/not paired/);
+  });
+
+  it('settings:update: saved in the data folder and shown in the status', async () => {
+    const display = { idleTimeoutSeconds: 45, language: 'es', brandColour: '#1a6b3c', logo: null };
+    const { body } = await call('settings:update', display);
+    expect(body).toEqual({ ok: true, value: display });
+    expect((await call('kiosk:status')).body.value.display).toEqual(display);
+    expect(JSON.parse(readFileSync(join(dataDir, 'display-settings.json'), 'utf8'))).toEqual(display);
+    const bad = await call('settings:update', { ...display, brandColour: 'green' });
+    expect(bad.body).toMatchObject({ ok: false, code: 'invalid_input', field: 'brandColour' });
+  });
+
+  it('pos:token: the whole token the POS link takes (the status shows its last 4 characters)', async () => {
+    const { body } = await call('pos:token');
+    const status = (await call('kiosk:status')).body.value;
+    expect(status.pos.enabled).toBe(true);
+    expect(body.value.token).toEqual(expect.any(String));
+    expect(body.value.token.length).toBeGreaterThanOrEqual(16);
+    expect(status.pos.tokenHint).toBe(`…${body.value.token.slice(-4)}`);
+  });
+
+  it('staff:save, staff:list and staff:remove', async () => {
+    const saved = await call('staff:save', { name: 'Casey', role: 'cashier', pin: CASHIER_PIN });
+    expect(saved.body.value).toMatchObject({ name: 'Casey', role: 'cashier' });
+    const taken = await call('staff:save', { name: 'Robin', role: 'cashier', pin: MANAGER_PIN });
+    expect(taken.body).toMatchObject({ ok: false, code: 'pin_in_use' });
+    const temp = await call('staff:save', { name: 'Temp', role: 'cashier', pin: '11223344' });
+    const list = await call('staff:list');
+    expect(list.body.value.map((m: { name: string }) => m.name)).toEqual(['Morgan', 'Casey', 'Temp']);
+    expect(JSON.stringify(list.body)).not.toContain(CASHIER_PIN);
+    const removed = await call('staff:remove', { staffId: temp.body.value.staffId });
+    expect(removed.body).toEqual({ ok: true, value: { removed: true } });
+    const last = await call('staff:remove', { staffId: managerId });
+    expect(last.body).toMatchObject({ ok: false, code: 'last_manager' });
+  });
+
+  it('staff:signOut and staff:signIn: a cashier may not do what a manager does', async () => {
+    const out = await call('staff:signOut');
+    expect(out.body.value).toMatchObject({ session: null });
+    expect((await call('balance:get', { phone: E164 })).body).toMatchObject({ code: 'staff_required' });
+    const wrong = await call('staff:signIn', { pin: '0000' });
+    expect(wrong.body).toMatchObject({ ok: false, code: 'wrong_pin' });
+    expect(wrong.body.message).toContain('4 more wrong PINs');
+    const cashier = await call('staff:signIn', { pin: CASHIER_PIN });
+    expect(cashier.body.value).toMatchObject({
+      session: { name: 'Casey', role: 'cashier' },
+      attemptsLeft: 5,
+    });
+    expect((await call('balance:get', { phone: E164 })).body.ok).toBe(true);
+    expect((await call('day:totals')).body).toMatchObject({ ok: false, code: 'manager_required' });
+    const manager = await call('staff:signIn', { pin: MANAGER_PIN });
+    expect(manager.body.value.session).toMatchObject({ name: 'Morgan', role: 'manager' });
   });
 
   it("customer:lookup: unpaired, this till's own data", async () => {
@@ -285,6 +411,11 @@ describe('every contract channel over HTTP', () => {
     expect(existsSync(join(dataDir, 'pairing.json'))).toBe(false);
     expect(status.sync.pairingProblem).toBeNull();
 
+    // Paired, but the server is down for maintenance: the flags say so.
+    const flags = await call('flags:list');
+    expect(flags.body.value).toMatchObject({ source: 'unavailable', flags: [] });
+    expect(flags.body.value.message).toMatch(/could not be reached/);
+
     const refused = await call('store:update', { country: 'GB', currency: 'GBP', timeZone: 'Europe/London' });
     expect(refused.body).toMatchObject({ ok: false, code: 'store_managed_by_server' });
     const twice = await call('kiosk:pair', {
@@ -332,7 +463,8 @@ describe('refusals', () => {
       { phone: PHONE, sale: { receiptId: 'R-2', total: { amount: 100, currency: 'EUR' } } },
       'currency_mismatch',
     ],
-    ['points:adjust', { phone: PHONE, points: 1.5, reason: 'x', staffId: 'M1' }, 'invalid_input'],
+    ['points:adjust', { phone: PHONE, points: 1.5, reason: 'x' }, 'invalid_input'],
+    ['points:adjust', { phone: PHONE, points: 5, reason: 'x', staffId: 'M1' }, 'invalid_input'],
     ['day:totals', { businessDay: '23/11/2026' }, 'invalid_input'],
   ] as const)('%s with %j is a 400 with %s', async (channel, input, code) => {
     const { status, body } = await call(channel, input);

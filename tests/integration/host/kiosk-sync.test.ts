@@ -48,12 +48,20 @@ async function startKiosk(dataDir = mkdtempSync(join(tmpdir(), 'kiosk-sync-'))):
     log,
   });
   const host: BrowserHost = await startBrowserHost({
-    dispatch: createDispatcher({ handlers: createHandlers(kiosk), log, activity: kiosk.activity }),
+    dispatch: createDispatcher({
+      handlers: createHandlers(kiosk),
+      log,
+      activity: kiosk.activity,
+      staff: kiosk.staff,
+    }),
     rendererDir: renderer.dir,
     port: 0,
     log,
   });
   const token = tokenOf(await (await fetch(host.url)).text());
+  // The manager is signed in: pairing, syncing and closing the day are theirs.
+  if (kiosk.staff.state().managerPinSet) await kiosk.staff.signIn('2468');
+  else await kiosk.staff.setupManager('Morgan', '2468');
   cleanups.push(async () => {
     await host.close();
     await kiosk.dispose();
@@ -126,6 +134,9 @@ describe('a kiosk behind the browser host and the real server', () => {
     // The manager's "Sync now", the online look-up and the Z-report checked against the server.
     const now = await call('sync:now');
     expect(now.body.value).toMatchObject({ online: true, pendingEvents: 0, lastError: null });
+    // The store's open flags come from the server itself (none in a healthy store).
+    const flags = await call('flags:list');
+    expect(flags.body).toEqual({ ok: true, value: { source: 'server', flags: [], message: null } });
     const lookup = await call('customer:lookup', { phone: PHONE });
     expect(lookup.body.value).toMatchObject({
       phone: E164,
