@@ -103,6 +103,30 @@ export async function startKioskHost(options: {
   };
 }
 
+/**
+ * Adds a member of staff straight through the kiosk's staff service (no screen): the first manager
+ * of a new kiosk, or anyone once one exists. Leaves nobody signed in, as a page load would find it.
+ */
+export async function seedStaff(
+  kiosk: Kiosk,
+  member: { name: string; role: 'cashier' | 'manager'; pin: string },
+): Promise<{ staffId: string }> {
+  let staffId: string;
+  if (!kiosk.staff.state().managerPinSet) {
+    if (member.role !== 'manager') {
+      // Members are added by a manager: a kiosk's first member is one.
+      await kiosk.staff.setupManager('E2E manager', '99999999');
+      staffId = (await kiosk.staff.save(member)).staffId;
+    } else {
+      staffId = (await kiosk.staff.setupManager(member.name, member.pin)).session!.staffId;
+    }
+  } else {
+    staffId = (await kiosk.staff.save(member)).staffId;
+  }
+  kiosk.staff.signOut();
+  return { staffId };
+}
+
 export const test = base.extend<object, { kioskHost: KioskHost; rendererUrl: string; staticUrl: string }>({
   kioskHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies by destructuring
