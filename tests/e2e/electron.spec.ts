@@ -57,6 +57,8 @@ test.describe('Electron app', () => {
     });
     try {
       const page = await app.firstWindow();
+      // The customer screen idles on its attract state; a touch opens the keypad.
+      await page.getByRole('button', { name: 'Touch to start' }).click();
       await expect(page.getByLabel('Phone number')).toBeVisible();
       await expect(page.getByRole('button', { name: 'Check in' })).toBeDisabled();
 
