@@ -282,19 +282,30 @@ test.describe('customer check-in screen', () => {
       host,
     }, testInfo) => {
       await page.setViewportSize({ width, height });
-      await postSale(host, `FIT-${width}`, 25);
-      for (const locale of ['en', 'en-XA', 'ar-XB', 'es']) {
+      for (const [index, locale] of ['en', 'en-XA', 'ar-XB', 'es'].entries()) {
         await page.goto(`${host.url}?locale=${locale}`);
+        await expect(page.locator('.attract')).toBeVisible();
+        await expectFits(page);
+        await snap(page, testInfo, `attract-${locale}-${width}`);
+
+        await postSale(host, `FIT-${width}-${locale}`, 25);
         const phone = page.locator('input[name="phone"]');
         await expect(phone).toBeVisible();
-        await page.keyboard.type('415555013');
+        await page.keyboard.type('415555014');
         await expectFits(page);
         await snap(page, testInfo, `keypad-${locale}-${width}`);
-        await page.keyboard.type('5');
+
+        await page.keyboard.type(String(index));
         await page.keyboard.press('Enter');
         await expect(page.getByRole('checkbox').first()).toBeVisible();
         await expectFits(page);
         await snap(page, testInfo, `join-${locale}-${width}`);
+
+        await page.getByRole('checkbox').first().check();
+        await page.locator('.join-actions .primary').click();
+        await expect(page.getByRole('progressbar')).toBeVisible();
+        await expectFits(page);
+        await snap(page, testInfo, `result-${locale}-${width}`);
       }
     });
   }
