@@ -55,7 +55,11 @@ describe('normalizePhone', () => {
 
   it('refuses when the store country itself is wrong', () => {
     const result = normalizePhone('4155550123', 'XX');
-    expect(result).toEqual({ ok: false, reason: "The store's country (XX) is not set correctly." });
+    expect(result).toEqual({
+      ok: false,
+      reason: "The store's country (XX) is not set correctly.",
+      problem: 'store_country',
+    });
   });
 });
 
