@@ -1,11 +1,9 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from '@playwright/test';
-import { buildApp } from '../../server/src/app';
-import { loadConfig } from '../../server/src/config';
-import { openPglite } from '../../server/src/db/database';
-import { migrate } from '../../server/src/db/migrate';
 import { ADMIN_TOKEN, createAdminClient, type AdminClient } from '../fault/sync/support/server';
-import { expect, startKioskHost, test as base, type KioskHost } from './fixtures';
+import { expect, repoRoot, startKioskHost, test as base, type KioskHost } from './fixtures';
 
 /**
  * For the staff screens' specs: a kiosk of the test's own (the staff session and the manager PIN
@@ -19,8 +17,34 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The server's own modules, loaded by URL: the kiosk's tsconfig does not compile the server's. */
+interface ServerModules {
+  app: { buildApp(options: { config: unknown; db: unknown }): Promise<ServerApp> };
+  config: { loadConfig(env: Record<string, string>): unknown };
+  database: { openPglite(options: { dataDir?: string }): Promise<{ close(): Promise<void> }> };
+  migrate: { migrate(db: unknown): Promise<unknown> };
+}
+
+interface ServerApp {
+  listen(options: { host: string; port: number }): Promise<string>;
+  close(): Promise<void>;
+  server: { address(): AddressInfo | string | null };
+}
+
+async function serverModules(): Promise<ServerModules> {
+  const load = (path: string) => import(pathToFileURL(join(repoRoot, 'server', 'src', path)).href);
+  const [app, config, database, migrate] = await Promise.all([
+    load('app.ts'),
+    load('config.ts'),
+    load('db/database.ts'),
+    load('db/migrate.ts'),
+  ]);
+  return { app, config, database, migrate } as ServerModules;
+}
+
 export async function startServerInProcess(): Promise<TestServer> {
-  const config = loadConfig({
+  const { app: appModule, config: configModule, database, migrate: migrateModule } = await serverModules();
+  const config = configModule.loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',
     ADMIN_TOKEN,
@@ -29,9 +53,9 @@ export async function startServerInProcess(): Promise<TestServer> {
     RATE_LIMIT_PER_TOKEN: '1000000',
     RATE_LIMIT_REGISTER_PER_IP: '1000000',
   });
-  const db = await openPglite({});
-  await migrate(db);
-  const app = await buildApp({ config, db });
+  const db = await database.openPglite({});
+  await migrateModule.migrate(db);
+  const app = await appModule.buildApp({ config, db });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -79,14 +103,29 @@ export async function signIn(page: Page, pin: string) {
 /** The page scrolls sideways nowhere: nothing is wider than the window (long strings, RTL). */
 export async function expectNoHorizontalOverflow(page: Page) {
   const overflow = await page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    return [...document.querySelectorAll('.staff *')]
+    // The kiosk's tsconfig for tests has no DOM types: the little of the DOM used here, typed.
+    interface Box {
+      tagName: string;
+      className: unknown;
+      getBoundingClientRect(): { width: number; left: number; right: number };
+      closest(selector: string): unknown;
+    }
+    const doc = (
+      globalThis as unknown as {
+        document: {
+          documentElement: { clientWidth: number };
+          querySelectorAll(selector: string): ArrayLike<Box>;
+        };
+      }
+    ).document;
+    const width = doc.documentElement.clientWidth;
+    return Array.from(doc.querySelectorAll('.staff *'))
       .filter((element) => {
         const box = element.getBoundingClientRect();
         return box.width > 0 && (box.right > width + 1 || box.left < -1);
       })
       .filter((element) => !element.closest('.visually-hidden'))
-      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`)
+      .map((element) => `${element.tagName.toLowerCase()}.${String(element.className)}`)
       .slice(0, 5);
   });
   expect(overflow).toEqual([]);
