@@ -50,6 +50,18 @@ test.describe('staff sign-in', () => {
     await page.keyboard.type('1234');
     await page.keyboard.press('Enter');
     await expect(page.getByText('Signed in as Maria, manager')).toBeVisible();
+
+    // Keyboard only: focus starts on the first tab; arrow keys, Home and End move between tabs.
+    await expect(page.getByRole('tab', { name: 'Customers' })).toBeFocused();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('tab', { name: 'Today' })).toBeFocused();
+    await expect(page.getByRole('tab', { name: 'Today' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('tabpanel', { name: 'Today' })).toBeVisible();
+    await page.keyboard.press('End');
+    await expect(page.getByRole('tab', { name: 'Staff' })).toHaveAttribute('aria-selected', 'true');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel('Phone number')).toBeFocused();
   });
 
   test('5 wrong PINs lock sign-in, even for the right PIN', async ({ page, ownKiosk }, testInfo) => {

@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StaffSession } from '../../../shared/ipc';
 import { CloseDayPanel } from './CloseDayPanel';
@@ -18,6 +18,11 @@ export function StaffHome({ session }: { session: StaffSession }) {
   const tabs: readonly Tab[] = session.role === 'manager' ? MANAGER_TABS : CASHIER_TABS;
   const [active, setActive] = useState<Tab>('customers');
   const buttons = useRef(new Map<Tab, HTMLButtonElement>());
+
+  // Just signed in: focus the first tab, so a keyboard user starts where the screens do.
+  useEffect(() => {
+    buttons.current.get('customers')?.focus();
+  }, []);
 
   function onKeyDown(event: KeyboardEvent<HTMLButtonElement>) {
     const index = tabs.indexOf(active);
