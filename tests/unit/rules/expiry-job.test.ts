@@ -171,3 +171,37 @@ describe('the expiry job: properties', () => {
     );
   });
 });
+
+describe('the expiry job: the worked example of docs/rules.md ("How points expire")', () => {
+  it('spends A first, expires what is left of B on 20 February, keeps C, and then nothing more', () => {
+    const events: ReplayEvent[] = [];
+    const add = (body: LedgerEvent) => events.push({ storeId: STORE, body });
+    const earn = (n: number, day: string, points: number, expiresOn: string): LedgerEvent => ({
+      ...envelope(n, day),
+      type: 'points.earned',
+      payload: { receiptId: `R-${n}`, total: { amount: points * 100, currency: 'USD' }, points, expiresOn },
+    });
+    add(earn(1, '2026-01-01', 100, '2026-01-31'));
+    add(earn(2, '2026-01-20', 100, '2026-02-19'));
+    add({
+      ...envelope(3, '2026-01-25'),
+      type: 'points.redeemed',
+      payload: { rewardId: 'reward', rewardName: 'Reward', points: 120, receiptId: null },
+    });
+    expect(runJob(events, '2026-01-31', 4)).toBeNull();
+    add({
+      ...envelope(5, '2026-02-01'),
+      type: 'points.adjusted',
+      payload: { points: 10, reason: 'Goodwill', staffId: 'manager-1' },
+    });
+    const expired = runJob(events, '2026-02-20', 6);
+    expect(expired?.payload).toEqual({
+      points: 80,
+      asOf: '2026-02-20',
+      lots: [{ lotId: envelope(2, '').id, earnedOn: '2026-01-20', expiresOn: '2026-02-19', points: 80 }],
+    });
+    add(expired!);
+    expect(runJob(events, '2026-02-20', 7)).toBeNull();
+    expect(events.reduce((sum, e) => sum + pointsDelta(e.body), 0)).toBe(10);
+  });
+});
