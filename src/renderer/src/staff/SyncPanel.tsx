@@ -124,7 +124,7 @@ export function SyncPanel() {
           <ul className="staff-list">
             {flags.flags.map((flag) => (
               <li key={flag.id} className="staff-flag">
-                <strong>{flag.kind === 'overdrawn' ? t('sync.flagOverdrawn') : flag.kind}</strong>
+                <strong>{t(`sync.flagKinds.${flag.kind}`, { defaultValue: flag.kind })}</strong>
                 {flag.maskedPhone ? (
                   <span> — {t('sync.flagCustomer', { phone: flag.maskedPhone })}</span>
                 ) : null}

@@ -180,7 +180,11 @@ export const staff = {
     done: 'Sync finished. {{note}}',
     flags: 'Flags from the server',
     flagsEmpty: 'The server has raised no flags.',
-    flagOverdrawn: 'Overdrawn account',
+    flagKinds: {
+      overdrawn: 'Overdrawn account',
+      clock_skew: 'Clock wrong',
+      rule_mismatch: 'Points differ from the server’s',
+    },
     flagCustomer: 'Customer {{phone}}',
     flagRaised: 'Raised {{time}}',
   },

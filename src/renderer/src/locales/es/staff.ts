@@ -183,7 +183,11 @@ export const staff: CatalogShape<typeof en> = {
     done: 'Sincronización terminada. {{note}}',
     flags: 'Avisos del servidor',
     flagsEmpty: 'El servidor no ha emitido avisos.',
-    flagOverdrawn: 'Cuenta en descubierto',
+    flagKinds: {
+      overdrawn: 'Cuenta en descubierto',
+      clock_skew: 'Reloj desajustado',
+      rule_mismatch: 'Puntos distintos de los del servidor',
+    },
     flagCustomer: 'Cliente {{phone}}',
     flagRaised: 'Emitido el {{time}}',
   },
