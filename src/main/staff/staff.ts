@@ -258,7 +258,10 @@ export function createStaffService({ db, clock, newId, timeZone = () => 'UTC' }:
     async signIn(pinInput) {
       const pin = parseInput(PinSchema, pinInput, 'pin');
       const before = lockedUntil();
-      if (before !== null) throw lockedError(before);
+      if (before !== null) {
+        held = null;
+        throw lockedError(before);
+      }
       const found = await holderOf(pin);
       const outcome = atomically((): { error: ShellError } | { staffId: string } => {
         // Counted after the hashes, in one transaction: a lock taken meanwhile still holds.
