@@ -115,6 +115,23 @@ test.describe('staff sign-in', () => {
     await expect.poll(() => ownKiosk.kiosk.staff.state().session).toBeNull();
   });
 
+  test('a session main has ended goes back to the PIN pad and says why', async ({ page, ownKiosk }) => {
+    await seedStaff(ownKiosk.kiosk);
+    await page.clock.install();
+    await page.goto(ownKiosk.url);
+    await signIn(page, MANAGER_PIN);
+    ownKiosk.kiosk.staff.signOut();
+    await page.clock.fastForward('00:11');
+    await expect(page.getByRole('alert')).toHaveText(
+      'You were signed out after 2 minutes without a staff action. Sign in again.',
+    );
+    await expect(page.getByLabel('PIN', { exact: true })).toBeVisible();
+    await page.getByLabel('PIN', { exact: true }).fill(MANAGER_PIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    await expect(page.getByRole('alert')).toHaveCount(0);
+  });
+
   for (const locale of ['ar-XB', 'en-XA'] as const) {
     test(`the PIN pad and the manager's tabs keep their layout in ${locale}`, async ({
       page,

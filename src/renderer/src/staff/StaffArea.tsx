@@ -9,6 +9,8 @@ import { StaffHome } from './StaffHome';
 import { STAFF_IDLE_MS, useIdle } from './use-idle';
 import './staff.css';
 
+const SESSION_POLL_MS = 10_000;
+
 /**
  * Behind "Staff": setting the first manager PIN, the PIN pad, then the cashier's or the manager's
  * screens. "Back" returns to the customer screen at any time (signing out); 2 minutes without
@@ -33,6 +35,22 @@ export function StaffArea({ onExit }: { onExit: () => void }) {
       live = false;
     };
   }, [bridge, failureText]);
+
+  // Main ends a session 2 minutes after its last staff call, whatever the screen shows: when it
+  // has, the screen goes back to the PIN pad and says why, rather than refusing every action.
+  const signedIn = Boolean(state?.session);
+  useEffect(() => {
+    if (!bridge || !signedIn) return;
+    const timer = setInterval(() => {
+      void bridge.staffState().then((answer) => {
+        if (answer.ok && !answer.value.session) {
+          setState(answer.value);
+          setError(t('sessionEnded'));
+        }
+      });
+    }, SESSION_POLL_MS);
+    return () => clearInterval(timer);
+  }, [bridge, signedIn, t]);
 
   const leave = useCallback(async () => {
     if (bridge && state?.session) await bridge.staffSignOut();
@@ -69,7 +87,13 @@ export function StaffArea({ onExit }: { onExit: () => void }) {
       ) : !state.managerPinSet ? (
         <SetupManager onState={setState} />
       ) : !session ? (
-        <PinPad state={state} onState={setState} />
+        <PinPad
+          state={state}
+          onState={(next) => {
+            if (next.session) setError(null);
+            setState(next);
+          }}
+        />
       ) : (
         <StaffHome session={session} />
       )}

@@ -5,6 +5,7 @@ export const staff = {
   signOut: 'Sign out',
   signedInAs: 'Signed in as {{name}}, {{role}}',
   idleNote: 'These screens sign out after 2 minutes without use.',
+  sessionEnded: 'You were signed out after 2 minutes without a staff action. Sign in again.',
   working: 'One moment…',
   never: 'Never',
   none: 'None',

@@ -7,6 +7,7 @@ export const staff: CatalogShape<typeof en> = {
   signOut: 'Cerrar sesión',
   signedInAs: 'Sesión de {{name}}, {{role}}',
   idleNote: 'Estas pantallas cierran la sesión tras 2 minutos sin uso.',
+  sessionEnded: 'Se cerró la sesión tras 2 minutos sin actividad del personal. Vuelva a iniciar sesión.',
   working: 'Un momento…',
   never: 'Nunca',
   none: 'Ninguno',
