@@ -1,8 +1,10 @@
 /** Strings every screen shares: the frame, errors, the sync indicator. */
 export const common = {
   appTitle: 'Loyalty check-in',
+  // `_many`: Spanish uses it for round millions, and i18next does not fall back to `_other`.
   points_one: '{{count, number}} point',
   points_other: '{{count, number}} points',
+  points_many: '{{count, number}} points',
   loading: 'One moment…',
   back: 'Back',
   cancel: 'Cancel',

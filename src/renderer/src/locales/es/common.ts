@@ -5,6 +5,7 @@ export const common: CatalogShape<typeof en> = {
   appTitle: 'Registro de puntos',
   points_one: '{{count, number}} punto',
   points_other: '{{count, number}} puntos',
+  points_many: '{{count, number}} de puntos',
   loading: 'Un momento…',
   back: 'Atrás',
   cancel: 'Cancelar',
