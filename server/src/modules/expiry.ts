@@ -6,9 +6,8 @@ import {
   SERVER_DEVICE_ID,
   canonicalJson,
 } from '../../../src/shared/events';
-import { balanceOf } from '../../../src/shared/rules';
+import { balanceOf, expiring, replayLots } from '../../../src/shared/rules';
 import { businessDayOf } from '../../../src/shared/time';
-import { expiring, replayLots } from './expiry-lots';
 import { touchCustomersEverywhere } from './feed';
 
 /**
@@ -21,7 +20,7 @@ import { touchCustomersEverywhere } from './feed';
  * "valid through 31 March" on its own calendar: never expire it before that day ends there.
  *
  * Each customer is done in one transaction: lock the balance row, replay the customer's events in
- * server_seq order through the pure engine (expiry-lots.ts), write one points.expired event for
+ * server_seq order through the pure engine (src/shared/rules/expiry-replay.ts), write one points.expired event for
  * what is left of the lots past their day, lower the balance, and move the customer to the head of
  * every store feed it is in (so every till pulls the new confirmed balance).
  *

@@ -37,6 +37,7 @@ export {
   type PointsLot,
   type Taking,
 } from './expiry';
+export { expiring, replayLots, type ExpiredLot, type ReplayedBook, type ReplayEvent } from './expiry-replay';
 export {
   NO_REFUND_YET,
   refundReceipt,

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LedgerEvent, pointsDelta, SERVER_DEVICE_ID } from '../../../src/shared/events';
-import { balanceOf } from '../../../src/shared/rules';
-import { expiring, replayLots, type ReplayEvent } from '../../../server/src/modules/expiry-lots';
+import { balanceOf, expiring, replayLots, type ReplayEvent } from '../../../src/shared/rules';
 
 /**
- * The server's expiry job, as a pure function (server/src/modules/expiry-lots.ts): replay a
+ * The server's expiry job, as a pure function (src/shared/rules/expiry-replay.ts): replay a
  * customer's ledger into lots, expire the lots past their day, append the points.expired event.
  * Any sequence of earnings, redemptions (honoured even past zero), adjustments, refunds and runs
  * of the job keeps the replayed lots equal to the ledger balance, and expiry alone never takes a

@@ -1,5 +1,4 @@
-import type { LedgerEvent } from '../../../src/shared/events';
-import { MAX_EXPIRED_LOTS } from '../../../src/shared/events';
+import { type LedgerEvent, MAX_EXPIRED_LOTS } from '../events';
 import {
   EMPTY_BOOK,
   type LotBook,
@@ -8,7 +7,7 @@ import {
   balanceOf,
   expireLots,
   takePoints,
-} from '../../../src/shared/rules';
+} from './expiry';
 
 /**
  * A customer's lots, rebuilt by replaying their ledger through the pure engine
@@ -26,7 +25,8 @@ import {
  *   points.adjusted  positive: a lot that never expires; negative: taken like a redemption.
  *   points.expired   takes exactly the points it names from the lots it names.
  *
- * Pure: the job (expiry.ts) reads the events and writes the result.
+ * Pure: the server's expiry job (server/src/modules/expiry.ts) reads the events and writes the
+ * result; docs/rules.md, "How points expire", explains it with an example.
  */
 
 export interface ReplayEvent {
