@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { axeViolations } from './axe';
+import { startKioskHost } from './fixtures';
 import {
   expect,
   MANAGER_PIN,
@@ -65,6 +66,38 @@ test.describe('manager', () => {
     await page.screenshot({ path: testInfo.outputPath('close-day-offline.png') });
     await report.screenshot({ path: testInfo.outputPath('z-report-offline.png') });
     await page.locator('.hourly-chart').screenshot({ path: testInfo.outputPath('hourly-chart.png') });
+  });
+
+  test('shows the POS link and, on request only, its whole token for the POS vendor', async ({
+    page,
+  }, testInfo) => {
+    const token = 'e2e-pos-token-0123456789abcdef';
+    const host = await startKioskHost({
+      folderPrefix: 'kiosk-e2e-pos-link-',
+      pos: { enabled: true, host: '127.0.0.1', port: 0, token, saleTtlSeconds: 300 },
+    });
+    try {
+      await seedStaff(host.kiosk);
+      const api = await host.kiosk.pos.api;
+      await page.goto(host.url);
+      await signIn(page, MANAGER_PIN);
+      await page.getByRole('tab', { name: 'Settings' }).click();
+      const card = page.getByRole('region', { name: 'POS link' });
+      await expect(card).toContainText(`reaches this kiosk at ${api?.url}`);
+      await expect(card).toContainText('set by the installer (KIOSK_POS_TOKEN)');
+      // Not on screen until asked for: the settings may be open while a customer stands there.
+      await expect(page.getByText(token)).toHaveCount(0);
+      await expect(card.getByLabel('POS token')).toHaveCount(0);
+      await card.getByRole('button', { name: `Show the POS token (ends in ${token.slice(-4)})` }).click();
+      await expect(card.getByLabel('POS token')).toHaveValue(token);
+      expect(await axeViolations(page)).toEqual([]);
+      await card.screenshot({ path: testInfo.outputPath('pos-link.png') });
+      await card.getByRole('button', { name: 'Hide the POS token' }).click();
+      await expect(card.getByLabel('POS token')).toHaveCount(0);
+    } finally {
+      await page.close();
+      await host.close();
+    }
   });
 
   test('sync, settings, staff PINs and a manual adjustment', async ({ page, ownKiosk }, testInfo) => {
