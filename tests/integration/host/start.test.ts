@@ -51,7 +51,9 @@ it('starts the server and the kiosk, pairs them, answers, and stops', { timeout:
   expect(first.output).toMatch(/Kiosk \(browser host\) ready: http:\/\/127\.0\.0\.1:\d+\//);
   expect(first.output).toContain('paired with http://127.0.0.1:');
   expect(first.output).not.toContain('not built yet');
-  expect(first.output).toMatch(/checked in \(212\) 555-0147 with receipt DEMO-\S+: \d+ points, event [0-9a-f-]{36} in/);
+  expect(first.output).toMatch(
+    /checked in \(212\) 555-0147 with receipt DEMO-\S+: \d+ points, event [0-9a-f-]{36} in/,
+  );
   expect(first.output).toMatch(/check-in DEMO-\S+ reached the server in \d+\.\d s/);
   expect(first.output).toContain('smoke check passed');
   expect(first.code).toBe(0);
