@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { expect, test as base } from '@playwright/test';
 import type { Kiosk } from '../../src/main/kiosk';
 import { repoRoot, startKioskHost } from './fixtures';
+import { CASHIER_PIN, seedStaff, signIn } from './server-fixture';
 
 // The POS link end to end: the simulator posts a sale, the screen in Chromium invites the customer
 // to earn its points, the customer checks in, the POS reads the points earned, a reward redeemed on
@@ -73,8 +74,17 @@ test('a sale from the POS is checked in on the screen, its reward and refund rea
     rewardsApplied: [],
   });
 
-  // The cashier redeems the customer's reward on this receipt (no cashier screen yet: the ledger).
-  posHost.kiosk.ledger.redeem('(212) 555-0147', 'reward-100', 'E2E-1');
+  // The cashier redeems the customer's reward on this receipt at the staff screens.
+  await seedStaff(posHost.kiosk, { cashier: true });
+  await page.getByRole('button', { name: 'Done' }).click();
+  await signIn(page, CASHIER_PIN);
+  await page.getByLabel('Phone number').fill('212 555 0147');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByLabel('Receipt number (optional)').fill('E2E-1');
+  await page.getByRole('button', { name: 'Redeem' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'redeemed' })).toContainText(
+    'Reward at 100 points redeemed: 100 points spent.',
+  );
   const withReward = await sim(posHost.posUrl, 'status', 'E2E-1');
   expect(withReward.body['rewardsApplied']).toEqual([
     {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { i18n as I18n } from 'i18next';
 import type { KioskBridge } from '../../shared/ipc';
@@ -9,7 +9,9 @@ import { KioskProvider, useKiosk } from './app/kiosk-context';
 import { SyncIndicator } from './app/SyncIndicator';
 import { CustomerScreen } from './customer/CustomerScreen';
 import { applyLocale, type ScreenLocale } from './i18n';
-import { StaffArea } from './staff/StaffArea';
+
+// The staff screens load on first use: customers never wait for them at start-up.
+const StaffArea = lazy(() => import('./staff/StaffArea').then((module) => ({ default: module.StaffArea })));
 
 /**
  * The kiosk's screens: the customer's check-in (where it idles) and, behind "Staff" and a PIN,
@@ -63,7 +65,9 @@ function Screens({ i18n, forcedLocale }: { i18n: I18n; forcedLocale: ScreenLocal
       {area === 'customer' ? (
         <CustomerScreen onStaff={() => setArea('staff')} />
       ) : (
-        <StaffArea onExit={() => setArea('customer')} />
+        <Suspense fallback={<p className="loading">{t('loading')}</p>}>
+          <StaffArea onExit={() => setArea('customer')} />
+        </Suspense>
       )}
     </div>
   );
