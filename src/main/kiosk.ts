@@ -39,6 +39,7 @@ import {
 } from './sync';
 import { createStaffService, type StaffService } from './staff';
 import { isKioskError, KioskError } from '../shared/errors';
+import type { ExplanationLine } from '../shared/events';
 import type { PendingSale } from '../shared/pos';
 import { ShellError, type DisplaySettings, type KioskStatus, type SyncStatusView } from '../shared/ipc';
 import { maskPhone } from '../shared/phone';
@@ -130,6 +131,8 @@ export interface Kiosk {
       maskedPhone: string;
       points: number;
       receiptId: string | null;
+      /** Why it earned that (absent for check-ins written before the explanation was kept). */
+      explanation?: ExplanationLine[];
     }[];
   };
   /** The store's open flags from the server, or why they cannot be shown. */

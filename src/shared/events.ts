@@ -46,6 +46,25 @@ export type Consent = z.infer<typeof ConsentSchema>;
 
 export const FirstNameSchema = shortText('Name', 40);
 
+/** The most explanation lines a points.earned event keeps, and the longest label and detail. */
+export const MAX_EXPLANATION_LINES = 50;
+export const MAX_EXPLANATION_LABEL = 100;
+export const MAX_EXPLANATION_DETAIL = 300;
+
+/**
+ * One line of why a check-in earned what it did (src/shared/rules/earn.ts): a short label for the
+ * customer, the full detail for the cashier, and the points of that line. Kept on the event so the
+ * cashier can see it later; informative only: the server recomputes the points from the sale.
+ */
+export const ExplanationLineSchema = z.strictObject({
+  /** "visit", "spend", "promotion", "tier", "excluded", "note": a string, so a newer till's kind still parses. */
+  kind: z.string().min(1).max(32),
+  label: z.string().max(MAX_EXPLANATION_LABEL),
+  detail: z.string().max(MAX_EXPLANATION_DETAIL),
+  points: Points,
+});
+export type ExplanationLine = z.infer<typeof ExplanationLineSchema>;
+
 const payloads = {
   'customer.enrolled': z.strictObject({
     consent: ConsentSchema,
@@ -69,6 +88,8 @@ const payloads = {
     tierId: z.string().max(64).nullable().optional(),
     /** The day these points expire, fixed when they were earned (absent or null: never). */
     expiresOn: BusinessDaySchema.nullable().optional(),
+    /** Why it earned this, line by line (absent from events of tills older than this field). */
+    explanation: z.array(ExplanationLineSchema).max(MAX_EXPLANATION_LINES).optional(),
   }),
   'points.redeemed': z.strictObject({
     rewardId: shortText('Reward id', 64),
@@ -214,4 +235,28 @@ export function canonicalJson(value: unknown): string {
     parts.push(`${JSON.stringify(key)}:${canonicalJson(item)}`);
   }
   return `{${parts.join(',')}}`;
+}
+
+function clipped(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  // Never half a surrogate pair: the server's JSON would refuse it.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/**
+ * The explanation a points.earned event keeps, from the rules engine's lines: at most
+ * MAX_EXPLANATION_LINES lines, texts clipped to their limits, so a long program name never makes
+ * a check-in fail.
+ */
+export function explanationOf(
+  lines: readonly { kind: string; label: string; detail: string; points: number }[],
+): ExplanationLine[] {
+  return lines.slice(0, MAX_EXPLANATION_LINES).map((line) => ({
+    kind: clipped(line.kind, 32),
+    label: clipped(line.label, MAX_EXPLANATION_LABEL),
+    detail: clipped(line.detail, MAX_EXPLANATION_DETAIL),
+    points: line.points,
+  }));
 }

@@ -355,6 +355,8 @@ export const TodaysCheckInSchema = z.object({
   maskedPhone: z.string(),
   points: z.number().int(),
   receiptId: z.string().nullable(),
+  /** Why it earned that, line by line, for the cashier; absent for older check-ins. */
+  explanation: z.array(EarnLineSchema).optional(),
 });
 
 /** A day's totals and its check-ins by hour of the store's day (index 0 = 00:00–00:59). */

@@ -12,10 +12,13 @@ import {
 import { KioskError } from '../../shared/errors';
 import {
   ConsentSchema,
+  ExplanationLineSchema,
+  explanationOf,
   FirstNameSchema,
   LedgerEventSchema,
   MAX_EVENT_POINTS,
   type Consent,
+  type ExplanationLine,
   type LedgerEvent,
 } from '../../shared/events';
 import { ReceiptIdSchema, StaffIdSchema, shortText } from '../../shared/ids';
@@ -116,6 +119,8 @@ export interface DayCheckIn {
   phone: string;
   points: number;
   receiptId: string | null;
+  /** Why it earned that, as the event kept it (absent for events written before it was kept). */
+  explanation?: ExplanationLine[];
 }
 
 const hourFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -181,6 +186,18 @@ function earnedOf(receipt: ReceiptRow): EarnedReceipt {
     receiptPoints: receipt.points_earned,
     lines: [],
   };
+}
+
+const StoredExplanationSchema = z.array(ExplanationLineSchema);
+
+/** An event's kept explanation, from its stored JSON; null if it does not parse (never throws). */
+function explanationFrom(json: string): ExplanationLine[] | null {
+  try {
+    const parsed = StoredExplanationSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 function refundProgressOf(receipt: ReceiptRow): RefundProgress {
@@ -301,7 +318,8 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
         WHERE business_day = ? AND type = 'points.earned' GROUP BY minute`,
     ),
     checkInsOfDay: db.prepare(
-      `SELECT id, occurred_at, phone, points_delta, json_extract(body, '$.payload.receiptId') AS receipt_id
+      `SELECT id, occurred_at, phone, points_delta, json_extract(body, '$.payload.receiptId') AS receipt_id,
+              json_extract(body, '$.payload.explanation') AS explanation
          FROM ledger_events WHERE business_day = ? AND type = 'points.earned' ORDER BY seq DESC LIMIT ?`,
     ),
     dayUnsynced: db.prepare(
@@ -435,6 +453,8 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
             // The tier the points were actually earned at (for the server's recheck), when the program has tiers.
             ...(usesTiers ? { tierId: earning.tier?.id ?? null } : {}),
             ...(lot.expiresOn ? { expiresOn: lot.expiresOn } : {}),
+            // Why, kept so the cashier can see it later (the server recomputes the points itself).
+            ...(earning.lines.length > 0 ? { explanation: explanationOf(earning.lines) } : {}),
           },
         },
         now,
@@ -708,14 +728,19 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
       phone: string;
       points_delta: number;
       receipt_id: string | null;
+      explanation: string | null;
     }[];
-    return rows.map((row) => ({
-      eventId: row.id,
-      occurredAt: row.occurred_at,
-      phone: row.phone,
-      points: row.points_delta,
-      receiptId: row.receipt_id,
-    }));
+    return rows.map((row) => {
+      const explanation = row.explanation === null ? null : explanationFrom(row.explanation);
+      return {
+        eventId: row.id,
+        occurredAt: row.occurred_at,
+        phone: row.phone,
+        points: row.points_delta,
+        receiptId: row.receipt_id,
+        ...(explanation ? { explanation } : {}),
+      };
+    });
   }
 
   /** The business day new events go to: today, or the day after the last closed one if later. */

@@ -257,6 +257,10 @@ describe('every contract channel over HTTP', () => {
           maskedPhone: '••• 0147',
           points: 150,
           receiptId: 'R-1',
+          // Why, as the event kept it, for the cashier's Today list.
+          explanation: [
+            { kind: 'spend', label: '$150.00 spent', detail: '1 point per $1 on $150.00', points: 150 },
+          ],
         },
       ],
     });

@@ -50,6 +50,61 @@ describe('check-in limits', () => {
   });
 });
 
+describe('the explanation kept with the check-in', () => {
+  it('writes the lines on the points.earned event, and the day’s check-ins carry them', () => {
+    t.ledger.setProgram(
+      program({
+        promotions: {
+          combine: 'best',
+          offers: [
+            {
+              id: 'tuesday',
+              name: 'Double points Tuesday',
+              label: '2× Tuesday',
+              days: ['tuesday'],
+              effect: { kind: 'multiply', percent: 200 },
+            },
+          ],
+        },
+      } as Partial<Program>),
+    );
+    t.clock.set('2026-11-24T15:00:00Z'); // Tuesday 10:00 in New York
+    const result = t.ledger.checkIn(PHONE, { receiptId: 'R-1', total: usd(1000) });
+    if (result.status !== 'checked_in') throw new Error('unreachable');
+    const [event] = t.ledger.history(PHONE, { limit: 1 });
+    expect(event).toMatchObject({ id: result.eventId, type: 'points.earned' });
+    if (event?.type !== 'points.earned') throw new Error('unreachable');
+    expect(event.payload.explanation).toEqual(result.lines);
+    expect(event.payload.explanation).toContainEqual(
+      expect.objectContaining({ kind: 'promotion', label: '2× Tuesday', points: 10 }),
+    );
+    expect(event.payload.explanation?.find((line) => line.kind === 'promotion')?.detail).toMatch(
+      /^Double points Tuesday/,
+    );
+    expect(event.payload.explanation?.reduce((sum, line) => sum + line.points, 0)).toBe(20);
+    expect(t.ledger.checkInsOf('2026-11-24')).toEqual([
+      expect.objectContaining({ eventId: result.eventId, explanation: result.lines }),
+    ]);
+  });
+
+  it('a check-in stored before the explanation was kept still reads, without one', () => {
+    const result = t.ledger.checkIn(PHONE, { receiptId: 'R-1', total: usd(1000) });
+    if (result.status !== 'checked_in') throw new Error('unreachable');
+    // As an older till wrote it: the same event, no explanation in its body.
+    const row = t.db.prepare('SELECT body FROM ledger_events WHERE id = ?').get(result.eventId) as {
+      body: string;
+    };
+    const old = JSON.parse(row.body) as { payload: Record<string, unknown> };
+    delete old.payload['explanation'];
+    t.db.prepare('UPDATE ledger_events SET body = ? WHERE id = ?').run(JSON.stringify(old), result.eventId);
+    const [event] = t.ledger.history(PHONE, { limit: 1 });
+    expect(event?.payload).not.toHaveProperty('explanation');
+    const [listed] = t.ledger.checkInsOf(t.ledger.openBusinessDay());
+    expect(listed).toMatchObject({ eventId: result.eventId, points: 10 });
+    expect(listed).not.toHaveProperty('explanation');
+  });
+});
+
 describe('promotions and tiers', () => {
   it('earns double on Tuesdays in the store’s time zone and says why', () => {
     t.ledger.setProgram(

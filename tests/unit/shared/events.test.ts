@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   canonicalJson,
   EVENT_TYPES,
+  explanationOf,
   LedgerEventSchema,
+  MAX_EXPLANATION_DETAIL,
+  MAX_EXPLANATION_LINES,
   pointsDelta,
   SERVER_DEVICE_ID,
   type LedgerEvent,
@@ -132,6 +135,61 @@ describe('LedgerEventSchema', () => {
         payload: { points: 5, reason: 'x'.repeat(10_000), staffId: 'm' },
       }).success,
     ).toBe(false);
+  });
+});
+
+describe('points.earned explanation', () => {
+  const earned = examples[2]!;
+  const explanation = [
+    { kind: 'spend', label: '$12.50 spent', detail: '1 point per $1 on $12.50', points: 12 },
+    {
+      kind: 'promotion',
+      label: '2× Tuesday',
+      detail: 'Double Tuesday (Tuesdays): 2× the base points',
+      points: 12,
+    },
+    { kind: 'excluded', label: 'Tax', detail: 'Not counted: tax $1.00', points: 0 },
+  ];
+
+  it('is optional: an event written before it existed parses, and hashes, exactly as before', () => {
+    expect(earned.payload).not.toHaveProperty('explanation');
+    const parsed = LedgerEventSchema.parse(earned);
+    expect(parsed).toEqual(earned);
+    expect(canonicalJson(parsed)).toBe(canonicalJson(earned));
+    expect(canonicalJson(parsed)).not.toContain('explanation');
+  });
+
+  it('is kept with the event when present, line by line', () => {
+    const withIt = { ...earned, payload: { ...earned.payload, explanation } };
+    expect(LedgerEventSchema.parse(withIt)).toEqual(withIt);
+    expect(pointsDelta(withIt)).toBe(12);
+  });
+
+  it('refuses too many lines, long texts, negative points and unknown fields', () => {
+    const bad = (lines: unknown) =>
+      LedgerEventSchema.safeParse({ ...earned, payload: { ...earned.payload, explanation: lines } }).success;
+    expect(bad(Array.from({ length: MAX_EXPLANATION_LINES + 1 }, () => explanation[0]))).toBe(false);
+    expect(bad([{ ...explanation[0], detail: 'x'.repeat(MAX_EXPLANATION_DETAIL + 1) }])).toBe(false);
+    expect(bad([{ ...explanation[0], points: -1 }])).toBe(false);
+    expect(bad([{ ...explanation[0], extra: true }])).toBe(false);
+  });
+
+  it('explanationOf clips what the engine said to what an event may hold, so a check-in never fails on it', () => {
+    const long = explanationOf(
+      Array.from({ length: MAX_EXPLANATION_LINES + 5 }, () => ({
+        kind: 'promotion',
+        label: 'L'.repeat(500),
+        detail: `${'d'.repeat(MAX_EXPLANATION_DETAIL - 2)}😀😀`,
+        points: 1,
+      })),
+    );
+    expect(long).toHaveLength(MAX_EXPLANATION_LINES);
+    expect(long[0]!.detail.length).toBeLessThanOrEqual(MAX_EXPLANATION_DETAIL);
+    expect(long[0]!.detail.endsWith('…')).toBe(true);
+    expect(long[0]!.detail).not.toMatch(/[\uD800-\uDBFF]…$/);
+    const withIt = { ...earned, payload: { ...earned.payload, explanation: long } };
+    expect(LedgerEventSchema.safeParse(withIt).success).toBe(true);
+    expect(explanationOf(explanation)).toEqual(explanation);
   });
 });
 
