@@ -29,7 +29,10 @@ test('a cashier finds a customer, redeems a reward, refunds part of a receipt an
   kiosk.ledger.checkIn(DEMO, { receiptId: 'R-1001', total: { amount: 12_500, currency: 'USD' } });
   await page.getByRole('button', { name: 'Find' }).click();
   await expect(page.getByRole('definition').nth(1)).toHaveText('125');
-  await expect(page.getByRole('cell', { name: 'Earned points' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: /^Earned points/ })).toBeVisible();
+  // Why, in full: the rules engine's detail as the event kept it, with its points.
+  const why = page.getByRole('list', { name: 'Why these points' });
+  await expect(why.getByRole('listitem')).toHaveText(['1 point per $1 on $125.00 +125 points']);
   expect(await axeViolations(page)).toEqual([]);
   await page.screenshot({ path: testInfo.outputPath('cashier-customer.png'), fullPage: true });
 
@@ -71,6 +74,9 @@ test('a cashier finds a customer, redeems a reward, refunds part of a receipt an
   await expect(page.getByText('1 check-in on')).toBeVisible();
   await expect(page.getByRole('cell', { name: 'R-1001' })).toBeVisible();
   await expect(page.getByRole('cell', { name: /0147/ })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Why these points' })).toContainText(
+    '1 point per $1 on $125.00',
+  );
   expect(await axeViolations(page)).toEqual([]);
   await page.screenshot({ path: testInfo.outputPath('cashier-today.png'), fullPage: true });
 

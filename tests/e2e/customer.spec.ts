@@ -190,6 +190,57 @@ test.describe('customer check-in screen', () => {
     await expect(page.getByText(/on this purchase/)).toHaveCount(0);
   });
 
+  test('a promotion shows in short on the invitation and under the points earned', async ({
+    page,
+    host,
+  }, testInfo) => {
+    const errors = watchErrors(page);
+    // On every day (no "days"), so the test does not depend on the weekday it runs.
+    changeProgram(host, () => ({
+      earn: { pointsPerCurrencyUnit: 1, pointsPerVisit: 0, minimumSpend: 0 },
+      promotions: {
+        combine: 'best',
+        offers: [
+          {
+            id: 'double-week',
+            name: 'Double points all week',
+            label: '2× this week',
+            effect: { kind: 'multiply', percent: 200 },
+            minimumSpend: 0,
+          },
+        ],
+      },
+    }));
+    await page.goto(host.url);
+    const before = host.kiosk.ledger.balance('+12125550147').provisional;
+
+    const sale = await postSale(host, 'CUST-E2E-PROMO', 21);
+    expect(sale.wouldEarn.points).toBe(42);
+    await expect(page.getByText('Enter your number to earn 42 points on this purchase.')).toBeVisible();
+    const invitation = page.getByRole('list', { name: 'Where the points come from' });
+    await expect(invitation.getByRole('listitem')).toHaveText(['$21.00 spent +21', '2× this week +21']);
+    await expectAccessible(page);
+    await expectFits(page);
+    await snap(page, testInfo, 'keypad-promotion');
+
+    await tapNumber(page, '2125550147');
+    await page.getByRole('button', { name: 'Check in' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Thanks, Sam!');
+    // The live sentence stays the numbers only; the labels are below it.
+    await expect(page.getByRole('status')).toHaveText(`+42 points. Your balance: ${before + 42} points.`);
+    const why = page.getByRole('list', { name: 'Where the points come from' });
+    await expect(why.getByRole('listitem')).toHaveText(['$21.00 spent +21', '2× this week +21']);
+    await expectAccessible(page);
+    await expectFits(page);
+    await snap(page, testInfo, 'result-promotion');
+
+    const [earned] = host.kiosk.ledger.history('+12125550147', { limit: 1 });
+    expect(earned?.type).toBe('points.earned');
+    if (earned?.type !== 'points.earned') return;
+    expect(earned.payload.explanation?.map((line) => line.label)).toEqual(['$21.00 spent', '2× this week']);
+    expect(errors).toEqual([]);
+  });
+
   test('a second visit inside the cooldown gets a friendly message and no points', async ({
     page,
     host,

@@ -179,6 +179,7 @@ export function CustomerScreen({ onStaff }: { onStaff: () => void }) {
           <PhoneStep
             phone={phone}
             earnPoints={pending ? pending.wouldEarn.points : null}
+            earnLines={pending?.wouldEarn.lines}
             busy={busy}
             onSubmit={() => void submitPhone()}
             onCancel={reset}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { EarnLines, type EarnLineView } from './EarnLines';
 import { Keypad } from './Keypad';
 import type { PhoneEntry } from './use-phone-entry';
 
@@ -11,6 +12,7 @@ import type { PhoneEntry } from './use-phone-entry';
 export function PhoneStep({
   phone,
   earnPoints,
+  earnLines = [],
   busy,
   onSubmit,
   onCancel,
@@ -19,6 +21,8 @@ export function PhoneStep({
   phone: PhoneEntry;
   /** Points the POS's pending sale would earn; null when there is no sale. */
   earnPoints: number | null;
+  /** What the sale's points would come from (shown when more than one line earns). */
+  earnLines?: readonly EarnLineView[];
   busy: boolean;
   onSubmit: () => void;
   onCancel: () => void;
@@ -40,7 +44,12 @@ export function PhoneStep({
   return (
     <form className="phone-step" onSubmit={submit} noValidate>
       <h1 className="customer-title">{t('keypad.title')}</h1>
-      {earnPoints !== null ? <p className="earn-message">{t('keypad.earn', { count: earnPoints })}</p> : null}
+      {earnPoints !== null ? (
+        <div className="earn-message">
+          <p>{t('keypad.earn', { count: earnPoints })}</p>
+          <EarnLines lines={earnLines} minLines={2} className="earn-message-lines" />
+        </div>
+      ) : null}
       <div className="phone-field">
         <label htmlFor="customer-phone">{t('keypad.phone')}</label>
         <input

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { maskPhone } from '../../../shared/phone-number';
+import { EarnLines } from './EarnLines';
 import type { Outcome } from './outcome';
 
 /** The heading above the live region's sentence: thanks (by first name, if known) or why no points. */
@@ -22,7 +23,7 @@ export function OutcomeHeading({ outcome }: { outcome: Outcome }) {
   return <h1 className="customer-title">{text}</h1>;
 }
 
-/** Below the sentence: the masked phone, the tier, the progress bar to the next reward, "Done". */
+/** Below the sentence: what earned the points (short labels), the masked phone, the tier, the progress bar to the next reward, "Done". */
 export function OutcomeDetails({ outcome, onDone }: { outcome: Outcome; onDone: () => void }) {
   const { t } = useTranslation('customer');
   const done = useRef<HTMLButtonElement>(null);
@@ -41,10 +42,11 @@ export function OutcomeDetails({ outcome, onDone }: { outcome: Outcome; onDone: 
 
 function CheckedInDetails({ outcome }: { outcome: Extract<Outcome, { kind: 'checked_in' }> }) {
   const { t } = useTranslation('customer');
-  const { balance, tier, tierChanged } = outcome.result;
+  const { balance, tier, tierChanged, lines } = outcome.result;
   const { nextReward, pointsToNext, fraction } = balance.progress;
   return (
     <>
+      <EarnLines lines={lines} className="outcome-lines" />
       <p className="outcome-phone">{t('result.phone', { phone: maskPhone(balance.phone) })}</p>
       {tier ? (
         <p className="outcome-tier">

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { LedgerEvent } from '../../../shared/events';
 import { useKiosk } from '../app/kiosk-context';
 import { ErrorText, useFormat, useStaffFailureText } from './common';
+import { EarnExplanation } from './EarnExplanation';
 
 /** Points an event moved, as the ledger counts them (src/shared/events.ts pointsDelta, zod-free). */
 function pointsOf(event: LedgerEvent): number | null {
@@ -77,7 +78,12 @@ export function CustomerHistory({ phone }: { phone: string }) {
                 return (
                   <tr key={event.id}>
                     <td>{format.dateTime(event.occurredAt)}</td>
-                    <td>{describe(event)}</td>
+                    <td>
+                      {describe(event)}
+                      {event.type === 'points.earned' ? (
+                        <EarnExplanation lines={event.payload.explanation} />
+                      ) : null}
+                    </td>
                     <td className="staff-num">
                       {points === null ? '' : `${points > 0 ? '+' : ''}${format.number(points)}`}
                     </td>

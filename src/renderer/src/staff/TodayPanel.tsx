@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
 import { ErrorText, useFormat, useStaffFailureText } from './common';
+import { EarnExplanation } from './EarnExplanation';
 
 type Today = ChannelOutput<'checkins:today'>;
 
@@ -50,6 +51,7 @@ export function TodayPanel() {
                     <th scope="col">{t('today.customer')}</th>
                     <th scope="col">{t('today.points')}</th>
                     <th scope="col">{t('today.receipt')}</th>
+                    <th scope="col">{t('today.why')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -59,6 +61,9 @@ export function TodayPanel() {
                       <td>{checkIn.maskedPhone}</td>
                       <td className="staff-num">{format.number(checkIn.points)}</td>
                       <td>{checkIn.receiptId ?? t('today.noReceipt')}</td>
+                      <td>
+                        <EarnExplanation lines={checkIn.explanation} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -63,6 +63,11 @@ export const customer = {
     tierUp: 'You moved up to {{tier}}!',
     done: 'Done',
   },
+  /** What earned the points, under the result and on a POS sale's invitation. */
+  earnLines: {
+    label: 'Where the points come from',
+    points: '+{{points, number}}',
+  },
   refused: {
     title: 'You have already checked in',
     cooldown: 'You checked in a moment ago, so no points this time. You can check in again at {{time}}.',

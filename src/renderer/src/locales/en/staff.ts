@@ -123,7 +123,15 @@ export const staff = {
     points: 'Points',
     receipt: 'Receipt',
     noReceipt: 'No receipt',
+    why: 'Why',
     refresh: 'Refresh',
+  },
+  /** Why a check-in earned what it did (the lines themselves come from the rules engine). */
+  explanation: {
+    label: 'Why these points',
+    points_one: '+{{count, number}} point',
+    points_other: '+{{count, number}} points',
+    points_many: '+{{count, number}} points',
   },
   close: {
     heading: 'Close the day',

@@ -62,6 +62,10 @@ export const customer: CatalogShape<typeof en> = {
     tierUp: '¡Ha subido a {{tier}}!',
     done: 'Listo',
   },
+  earnLines: {
+    label: 'De dónde vienen los puntos',
+    points: '+{{points, number}}',
+  },
   refused: {
     title: 'Ya registró su visita',
     cooldown:

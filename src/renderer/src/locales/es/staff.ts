@@ -125,7 +125,15 @@ export const staff: CatalogShape<typeof en> = {
     points: 'Puntos',
     receipt: 'Ticket',
     noReceipt: 'Sin ticket',
+    why: 'Por qué',
     refresh: 'Actualizar',
+  },
+  /** Why a check-in earned what it did (the lines themselves come from the rules engine). */
+  explanation: {
+    label: 'Por qué estos puntos',
+    points_one: '+{{count, number}} punto',
+    points_other: '+{{count, number}} puntos',
+    points_many: '+{{count, number}} puntos',
   },
   close: {
     heading: 'Cerrar el día',

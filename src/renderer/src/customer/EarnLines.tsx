@@ -1,0 +1,36 @@
+import { useTranslation } from 'react-i18next';
+
+/** A line of the rules engine's explanation, as the customer screen needs it. */
+export interface EarnLineView {
+  label: string;
+  points: number;
+}
+
+/**
+ * What earned the points, in short: "2× Tuesday +12 · $42.00 spent +42". Only the lines that
+ * earned points; the labels come from the program (rules/earn.ts), not from the catalog. Nothing
+ * when fewer than `minLines` lines earned.
+ */
+export function EarnLines({
+  lines,
+  minLines = 1,
+  className,
+}: {
+  lines: readonly EarnLineView[];
+  minLines?: number;
+  className: string;
+}) {
+  const { t } = useTranslation('customer');
+  const earning = lines.filter((line) => line.points > 0);
+  if (earning.length < minLines || earning.length === 0) return null;
+  return (
+    <ul className={`earn-lines ${className}`} aria-label={t('earnLines.label')}>
+      {earning.map((line, index) => (
+        <li key={index}>
+          <span className="earn-line-label">{line.label}</span>{' '}
+          <span className="earn-line-points">{t('earnLines.points', { points: line.points })}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
