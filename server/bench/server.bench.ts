@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -36,6 +37,11 @@ const { values: args } = parseArgs({
     'paced-load': { type: 'string', default: '0.5' },
     /** Write a V8 CPU profile of each server process into this folder (node --cpu-prof). */
     'cpu-prof': { type: 'string' },
+    /**
+     * Reach the throwaway PostgreSQL over loopback TCP instead of its Unix socket (both the server
+     * and the raw baseline use the same transport; ignored with DATABASE_URL).
+     */
+    'pg-tcp': { type: 'boolean', default: false },
   },
 });
 const TILLS = Number(args.tills);
@@ -47,7 +53,14 @@ const PACED_BATCHES = Number(args['paced-batches']);
 const PACED_LOAD = Number(args['paced-load']);
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+/** The node flags of server/package.json's "start" script, read from it so the two cannot differ. */
+const SERVER_NODE_FLAGS = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  }
+).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--') && word !== '--import');
 const log = (message: string) => {
   if (!args.json) console.log(message);
   else console.error(message);
@@ -97,8 +110,15 @@ async function startServer(databaseUrl: string): Promise<Server> {
   const port = await freePort();
   const profile = args['cpu-prof'];
   const child = spawn(
-    profile ? process.execPath : TSX,
-    profile ? ['--cpu-prof', '--cpu-prof-dir', profile, '--import', 'tsx', 'src/index.ts'] : ['src/index.ts'],
+    process.execPath,
+    // As server/package.json's "start" runs it (npm run server).
+    [
+      ...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []),
+      ...SERVER_NODE_FLAGS,
+      '--import',
+      'tsx',
+      'src/index.ts',
+    ],
     {
       cwd: SERVER_DIR,
       env: {
@@ -214,8 +234,8 @@ async function main(): Promise<void> {
   if (!baseUrl) {
     const throwaway = await startThrowawayPostgres({ durable: true });
     stopPostgres = () => throwaway.stop();
-    baseUrl = throwaway.url;
-    pgDescription = `${throwaway.version} (throwaway cluster, default durability: fsync on, synchronous_commit on)`;
+    baseUrl = args['pg-tcp'] ? throwaway.url : throwaway.socketUrl;
+    pgDescription = `${throwaway.version} (throwaway cluster, default durability: fsync on, synchronous_commit on; ${args['pg-tcp'] ? 'loopback TCP' : 'Unix socket'} for the server and the raw baseline)`;
   }
   const dbName = `bench_${randomBytes(4).toString('hex')}`;
   const adminClient = new pg.Client({ connectionString: baseUrl });
@@ -454,6 +474,7 @@ async function main(): Promise<void> {
       paced_pushes: pacedLatencies.length,
       push_p50_saturated_ms: Number(percentile(latencies, 50).toFixed(1)),
       push_p99_saturated_ms: Number(percentile(latencies, 99).toFixed(1)),
+      pg_unix_socket: process.env.DATABASE_URL?.trim() || args['pg-tcp'] ? 0 : 1,
       load_avg_1m_start: Number(loadStart.toFixed(2)),
       load_avg_1m_end: Number(loadavg()[0]?.toFixed(2)),
       wall_s: Number(((Date.now() - started) / 1000).toFixed(1)),

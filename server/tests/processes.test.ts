@@ -28,7 +28,8 @@ interface Running {
 
 async function startServer(env: Record<string, string>): Promise<Running> {
   const port = await freePort();
-  const child = spawn(TSX, ['src/index.ts'], {
+  // As server/package.json's "start" runs it.
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'src/index.ts'], {
     cwd: SERVER_DIR,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -95,7 +95,11 @@ export function openPostgres(options: PostgresOptions): Database {
   let description = 'PostgreSQL';
   try {
     const url = new URL(options.url);
-    description = `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
+    // ?host=/folder (libpq's form) means the Unix socket in that folder.
+    const socketDir = url.searchParams.get('host');
+    description = socketDir?.startsWith('/')
+      ? `PostgreSQL via the Unix socket in ${socketDir} (port ${url.port || '5432'})${url.pathname}`
+      : `PostgreSQL at ${url.hostname}:${url.port || '5432'}${url.pathname}`;
   } catch {
     // A connection string that is not a URL (key=value form): keep the generic description.
   }

@@ -43,7 +43,10 @@ export async function freePort(): Promise<number> {
 }
 
 export interface ThrowawayPostgres {
+  /** Over loopback TCP (127.0.0.1). */
   url: string;
+  /** The same cluster over its Unix socket (the folder it listens in is `host`). */
+  socketUrl: string;
   version: string;
   port: number;
   dataDir: string;
@@ -87,6 +90,7 @@ export async function startThrowawayPostgres(options: StartOptions = {}): Promis
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    socketUrl: `postgres://postgres@localhost:${port}/postgres?host=${encodeURIComponent(root)}`,
     version,
     port,
     dataDir,
