@@ -244,5 +244,52 @@ test.describe('manager', () => {
       expect(await axeViolations(page)).toEqual([]);
       await report.screenshot({ path: testInfo.outputPath('z-report-online.png') });
     });
+
+    test('a revoked kiosk tells the manager, who pairs it again with a new code and nothing is lost', async ({
+      page,
+      ownKiosk,
+    }, testInfo) => {
+      test.setTimeout(60_000);
+      const { kiosk } = ownKiosk;
+      await seedStaff(kiosk);
+      const { storeId } = await server.admin.createStore();
+      await kiosk.pair({
+        serverUrl: server.url,
+        enrollmentCode: await server.admin.enrollmentCode(storeId),
+        deviceName: 'Front counter',
+      });
+      await kiosk.syncNow();
+      await server.admin.revoke(kiosk.status().deviceId);
+      // A sale while the token is refused stays on the kiosk, waiting.
+      kiosk.ledger.checkIn(DEMO, { receiptId: 'R-4001', total: { amount: 800, currency: 'USD' } });
+
+      await page.goto(ownKiosk.url);
+      await signIn(page, MANAGER_PIN);
+      await page.getByRole('tab', { name: 'Sync' }).click();
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await expect(page.getByText('Pairing', { exact: true })).toBeVisible();
+
+      await page.getByRole('tab', { name: 'Settings' }).click();
+      await expect(page.getByText('The server no longer accepts this kiosk')).toBeVisible();
+      await expect(page.getByLabel('Server address')).toHaveValue(server.url);
+      expect(await axeViolations(page)).toEqual([]);
+      await page.screenshot({ path: testInfo.outputPath('pair-again.png') });
+      await page.getByLabel('Enrolment code').fill(await server.admin.enrollmentCode(storeId));
+      await page.getByLabel('Device name').fill('Front counter');
+      await page.getByRole('button', { name: 'Pair' }).click();
+      await expect(page.getByText('Paired with Corner Café.')).toBeVisible();
+      await expect(page.getByText('The server no longer accepts this kiosk')).toHaveCount(0);
+
+      await page.getByRole('tab', { name: 'Sync' }).click();
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await expect(page.getByRole('status').filter({ hasText: 'Sync finished.' })).toBeVisible();
+      await expect(page.getByText('Pairing', { exact: true })).toHaveCount(0);
+      // The sale made while revoked reached the server under the same device.
+      expect(kiosk.status().ledger.pendingEvents).toBe(0);
+      const devices = await server.admin.devices(storeId);
+      expect(devices.find((device) => device.deviceId === kiosk.status().deviceId)?.lastSeq).toBe(
+        kiosk.ledger.history(DEMO, { limit: 50 })[0]?.seq,
+      );
+    });
   });
 });

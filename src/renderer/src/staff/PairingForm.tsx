@@ -9,13 +9,15 @@ export function PairingForm() {
   const { bridge, status, refreshStatus } = useKiosk();
   const failureText = useStaffFailureText();
   const format = useFormat();
-  const [serverUrl, setServerUrl] = useState('');
+  const pairing = status?.pairing;
+  // A revoked or refused token: the kiosk stays paired in name but must be paired again.
+  const problem = status?.sync.pairingProblem ?? null;
+  const [serverUrl, setServerUrl] = useState(pairing?.paired ? pairing.serverUrl : '');
   const [code, setCode] = useState('');
   const [deviceName, setDeviceName] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const pairing = status?.pairing;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -50,53 +52,54 @@ export function PairingForm() {
           })}
         </p>
       ) : (
-        <>
-          <p>{t('settings.notPaired')}</p>
-          {status?.pairingError ? (
-            <p className="staff-warning">{t('settings.pairingError', { error: status.pairingError })}</p>
-          ) : null}
-          <form className="staff-form" onSubmit={(e) => void submit(e)} noValidate>
-            <Field label={t('settings.serverUrl')}>
-              {(props) => (
-                <input
-                  {...props}
-                  type="url"
-                  autoComplete="off"
-                  maxLength={2048}
-                  value={serverUrl}
-                  onChange={(e) => setServerUrl(e.target.value)}
-                />
-              )}
-            </Field>
-            <Field label={t('settings.enrollmentCode')}>
-              {(props) => (
-                <input
-                  {...props}
-                  autoComplete="off"
-                  maxLength={32}
-                  value={code}
-                  onChange={(e) => setCode(e.target.value)}
-                />
-              )}
-            </Field>
-            <Field label={t('settings.deviceName')}>
-              {(props) => (
-                <input
-                  {...props}
-                  autoComplete="off"
-                  maxLength={64}
-                  value={deviceName}
-                  onChange={(e) => setDeviceName(e.target.value)}
-                />
-              )}
-            </Field>
-            <ErrorText>{failure}</ErrorText>
-            <button type="submit" className="primary" disabled={busy}>
-              {t('settings.pair')}
-            </button>
-          </form>
-        </>
+        <p>{t('settings.notPaired')}</p>
       )}
+      {problem ? <p className="staff-warning">{t('settings.pairAgain', { problem })}</p> : null}
+      {!pairing?.paired && status?.pairingError ? (
+        <p className="staff-warning">{t('settings.pairingError', { error: status.pairingError })}</p>
+      ) : null}
+      {!pairing?.paired || problem ? (
+        <form className="staff-form" onSubmit={(e) => void submit(e)} noValidate>
+          <Field label={t('settings.serverUrl')}>
+            {(props) => (
+              <input
+                {...props}
+                type="url"
+                autoComplete="off"
+                maxLength={2048}
+                value={serverUrl}
+                onChange={(e) => setServerUrl(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label={t('settings.enrollmentCode')}>
+            {(props) => (
+              <input
+                {...props}
+                autoComplete="off"
+                maxLength={32}
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label={t('settings.deviceName')}>
+            {(props) => (
+              <input
+                {...props}
+                autoComplete="off"
+                maxLength={64}
+                value={deviceName}
+                onChange={(e) => setDeviceName(e.target.value)}
+              />
+            )}
+          </Field>
+          <ErrorText>{failure}</ErrorText>
+          <button type="submit" className="primary" disabled={busy}>
+            {t('settings.pair')}
+          </button>
+        </form>
+      ) : null}
       <StatusText>{done}</StatusText>
     </section>
   );

@@ -206,6 +206,8 @@ export const staff = {
     deviceName: 'Device name',
     pair: 'Pair',
     pairedDone: 'Paired with {{store}}.',
+    pairAgain:
+      'The server no longer accepts this kiosk ({{problem}}). Ask the chain’s operator for a new enrolment code and pair again: nothing on the kiosk is lost.',
     pairingError: 'Last pairing attempt: {{error}}',
     storeHeading: 'Store',
     storeFromServer: 'These come from the chain’s server while the kiosk is paired.',

@@ -209,6 +209,8 @@ export const staff: CatalogShape<typeof en> = {
     deviceName: 'Nombre del dispositivo',
     pair: 'Vincular',
     pairedDone: 'Vinculado con {{store}}.',
+    pairAgain:
+      'El servidor ya no acepta este quiosco ({{problem}}). Pida un nuevo código de alta al operador de la cadena y vuelva a vincularlo: no se pierde nada del quiosco.',
     pairingError: 'Último intento de vinculación: {{error}}',
     storeHeading: 'Tienda',
     storeFromServer: 'Estos datos vienen del servidor de la cadena mientras el quiosco esté vinculado.',
