@@ -2,7 +2,15 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StaffMember, StaffRole, StaffSession } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, PIN_PATTERN, StatusText, useFormat, useStaffFailureText } from './common';
+import {
+  ErrorText,
+  Field,
+  PIN_PATTERN,
+  StatusText,
+  useFormat,
+  useStaffFailureText,
+  PinField,
+} from './common';
 
 /** PIN management: who may sign in, as cashier or manager; add, change a PIN, remove. */
 export function PeoplePanel({ session }: { session: StaffSession }) {
@@ -133,19 +141,12 @@ function ChangePin({
 
   return (
     <form className="staff-row" onSubmit={(e) => void submit(e)} noValidate>
-      <Field label={t('people.newPinFor', { name: member.name })} error={error}>
-        {(props) => (
-          <input
-            {...props}
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={8}
-            value={pin}
-            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
-          />
-        )}
-      </Field>
+      <PinField
+        label={t('people.newPinFor', { name: member.name })}
+        error={error}
+        value={pin}
+        onChange={setPin}
+      />
       <button type="submit" className="primary">
         {t('people.savePin')}
       </button>
@@ -215,19 +216,13 @@ function AddMember({ onDone }: { onDone: (message: string) => Promise<void> }) {
           </select>
         )}
       </Field>
-      <Field label={t('people.pin')} hint={t('setup.pinHint')} error={errors.pin}>
-        {(props) => (
-          <input
-            {...props}
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={8}
-            value={pin}
-            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
-          />
-        )}
-      </Field>
+      <PinField
+        label={t('people.pin')}
+        hint={t('setup.pinHint')}
+        error={errors.pin}
+        value={pin}
+        onChange={setPin}
+      />
       <ErrorText>{failure}</ErrorText>
       <button type="submit" className="primary" disabled={busy}>
         {t('people.add')}

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StaffState } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, PIN_PATTERN, useStaffFailureText } from './common';
+import { ErrorText, Field, PIN_PATTERN, PinField, useStaffFailureText } from './common';
 
 /** The first time Staff is opened: the first manager's name and PIN (typed twice). */
 export function SetupManager({ onState }: { onState: (state: StaffState) => void }) {
@@ -48,32 +48,14 @@ export function SetupManager({ onState }: { onState: (state: StaffState) => void
           />
         )}
       </Field>
-      <Field label={t('setup.pin')} hint={t('setup.pinHint')} error={errors.pin}>
-        {(props) => (
-          <input
-            {...props}
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={8}
-            value={pin}
-            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
-          />
-        )}
-      </Field>
-      <Field label={t('setup.confirm')} error={errors.confirm}>
-        {(props) => (
-          <input
-            {...props}
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            maxLength={8}
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value.replace(/\D/g, ''))}
-          />
-        )}
-      </Field>
+      <PinField
+        label={t('setup.pin')}
+        hint={t('setup.pinHint')}
+        error={errors.pin}
+        value={pin}
+        onChange={setPin}
+      />
+      <PinField label={t('setup.confirm')} error={errors.confirm} value={confirm} onChange={setConfirm} />
       <ErrorText>{failure}</ErrorText>
       <button type="submit" className="primary" disabled={busy}>
         {t('setup.submit')}

@@ -80,6 +80,37 @@ export function Field({
   );
 }
 
+/** A PIN typed on a keyboard (never shown; digits only, 4 to 8 of them). */
+export function PinField({
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  error?: string | null;
+  value: string;
+  onChange: (pin: string) => void;
+}) {
+  return (
+    <Field label={label} {...(hint ? { hint } : {})} error={error ?? null}>
+      {(props) => (
+        <input
+          {...props}
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          maxLength={8}
+          value={value}
+          onChange={(e) => onChange(e.target.value.replace(/\D/g, ''))}
+        />
+      )}
+    </Field>
+  );
+}
+
 /** Digits of the currency's minor unit (2 for USD, 0 for JPY), as Intl knows them. */
 export function currencyDigits(currency: string): number {
   try {
