@@ -14,7 +14,8 @@ import { openKiosk, type Kiosk, type OpenKioskOptions } from '../../src/main/kio
 import { memoryLog } from '../../src/main/logging';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const rendererDir = join(repoRoot, 'out', 'renderer');
+/** The built renderer: out/renderer, or E2E_RENDERER_DIR (a build made with `electron-vite build --outDir`). */
+export const rendererDir = process.env['E2E_RENDERER_DIR'] ?? join(repoRoot, 'out', 'renderer');
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
