@@ -1,40 +1,30 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, StatusText, useStaffFailureText } from './common';
+import { ErrorText, Field, StatusText, useBridgeCall } from './common';
 
 /** A manager's manual adjustment: signed whole points and a required reason. */
 export function AdjustPoints({ phone, onDone }: { phone: string; onDone: () => Promise<void> }) {
   const { t } = useTranslation('staff');
-  const { bridge } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { busy, failure, done, setDone, reset, run } = useBridgeCall();
   const headingId = useId();
   const [points, setPoints] = useState('');
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<{ points?: string; reason?: string }>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!bridge) return;
     const found: typeof errors = {};
     const value = /^\s*[-+−]?\d{1,9}\s*$/.test(points) ? Number(points.trim().replace('−', '-')) : NaN;
     if (!Number.isInteger(value) || value === 0) found.points = t('adjust.invalidPoints');
     if (reason.trim() === '') found.reason = t('adjust.reasonRequired');
     setErrors(found);
-    setFailure(null);
-    setDone(null);
+    reset();
     if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    const answer = await bridge.adjustPoints({ phone, points: value, reason: reason.trim() });
-    setBusy(false);
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
-    setDone(t('adjust.done', { balance: answer.value.balance.provisional }));
+    const adjusted = await run((bridge) =>
+      bridge.adjustPoints({ phone, points: value, reason: reason.trim() }),
+    );
+    if (!adjusted) return;
+    setDone(t('adjust.done', { balance: adjusted.balance.provisional }));
     setPoints('');
     setReason('');
     await onDone();

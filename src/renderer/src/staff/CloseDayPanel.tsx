@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, StatusText, useFormat, useStaffFailureText } from './common';
+import { ErrorText, StatusText, useBridgeCall, useFormat, useStaffFailureText } from './common';
 import { ExportCsv } from './ExportCsv';
 import { HourlyChart } from './HourlyChart';
 
@@ -26,8 +26,7 @@ export function CloseDayPanel() {
   const format = useFormat();
   const [report, setReport] = useState<ZReport | null>(null);
   const [day, setDay] = useState<DayReport | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, setFailure, run } = useBridgeCall();
 
   const loadDay = useCallback(
     async (businessDay?: string) => {
@@ -36,7 +35,7 @@ export function CloseDayPanel() {
       if (answer.ok) setDay(answer.value);
       else setFailure(failureText(answer));
     },
-    [bridge, failureText],
+    [bridge, failureText, setFailure],
   );
 
   useEffect(() => {
@@ -45,17 +44,10 @@ export function CloseDayPanel() {
   }, [loadDay]);
 
   async function close() {
-    if (!bridge) return;
-    setBusy(true);
-    setFailure(null);
-    const answer = await bridge.closeDay();
-    setBusy(false);
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
-    setReport(answer.value);
-    await Promise.all([loadDay(answer.value.businessDay), refreshStatus()]);
+    const closed = await run((bridge) => bridge.closeDay());
+    if (!closed) return;
+    setReport(closed);
+    await Promise.all([loadDay(closed.businessDay), refreshStatus()]);
   }
 
   const businessDay = report?.businessDay ?? day?.totals.businessDay ?? status?.businessDay ?? '';

@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput, StaffSession } from '../../../shared/ipc';
-import { useKiosk } from '../app/kiosk-context';
 import { AdjustPoints } from './AdjustPoints';
 import { CustomerHistory } from './CustomerHistory';
-import { ErrorText, Field, useFormat, useStaffFailureText } from './common';
+import { ErrorText, Field, useBridgeCall, useFormat } from './common';
 import { RefundForm } from './RefundForm';
 import { RewardList } from './RewardList';
 
@@ -13,29 +12,17 @@ type Lookup = ChannelOutput<'customer:lookup'>;
 /** Find a customer by phone: balances, rewards, history; refunds by receipt below. */
 export function CustomersPanel({ session }: { session: StaffSession }) {
   const { t } = useTranslation('staff');
-  const { bridge } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { busy, failure, run } = useBridgeCall();
   const format = useFormat();
   const [phone, setPhone] = useState('');
   const [fieldError, setFieldError] = useState<string | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const [customer, setCustomer] = useState<Lookup | null>(null);
   const [version, setVersion] = useState(0);
-  const [busy, setBusy] = useState(false);
 
   async function lookUp(number: string) {
-    if (!bridge) return;
-    setBusy(true);
-    const answer = await bridge.lookupCustomer({ phone: number });
-    setBusy(false);
-    if (answer.ok) {
-      setCustomer(answer.value);
-      setFailure(null);
-      setVersion((v) => v + 1);
-    } else {
-      setCustomer(null);
-      setFailure(failureText(answer));
-    }
+    const found = await run((bridge) => bridge.lookupCustomer({ phone: number }));
+    setCustomer(found);
+    if (found) setVersion((v) => v + 1);
   }
 
   function submit(event: FormEvent) {

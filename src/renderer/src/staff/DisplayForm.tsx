@@ -2,7 +2,7 @@ import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DisplaySettings, Language } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, StatusText, useStaffFailureText } from './common';
+import { ErrorText, Field, StatusText, useBridgeCall } from './common';
 
 const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/svg+xml'];
 const LOGO_MAX_BYTES = 300 * 1024;
@@ -25,16 +25,13 @@ export function DisplayForm() {
 
 function DisplayFormFields({ display }: { display: DisplaySettings }) {
   const { t } = useTranslation('staff');
-  const { bridge, refreshStatus } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { refreshStatus } = useKiosk();
+  const { busy, failure, done, setDone, run } = useBridgeCall();
   const [idle, setIdle] = useState(String(display.idleTimeoutSeconds));
   const [language, setLanguage] = useState<Language>(display.language);
   const [colour, setColour] = useState(display.brandColour);
   const [logo, setLogo] = useState<string | null>(display.logo);
   const [errors, setErrors] = useState<{ idle?: string; logo?: string }>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function pickLogo(event: ChangeEvent<HTMLInputElement>) {
     const file = event.target.files?.[0];
@@ -54,27 +51,16 @@ function DisplayFormFields({ display }: { display: DisplaySettings }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!bridge) return;
     const seconds = /^\d{1,3}$/.test(idle.trim()) ? Number(idle.trim()) : NaN;
     if (!(seconds >= 10 && seconds <= 600)) {
       setErrors((e) => ({ ...e, idle: t('settings.invalidIdle') }));
       return;
     }
     setErrors({});
-    setBusy(true);
-    setFailure(null);
-    setDone(null);
-    const answer = await bridge.updateDisplay({
-      idleTimeoutSeconds: seconds,
-      language,
-      brandColour: colour,
-      logo,
-    });
-    setBusy(false);
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
+    const saved = await run((bridge) =>
+      bridge.updateDisplay({ idleTimeoutSeconds: seconds, language, brandColour: colour, logo }),
+    );
+    if (!saved) return;
     setDone(t('settings.displaySaved'));
     await refreshStatus();
   }

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, useStaffFailureText } from './common';
+import { ErrorText, useBridgeCall } from './common';
 
 /**
  * "Export CSV": main writes the file under the data folder's exports/ (savedTo) and returns its
@@ -10,26 +9,16 @@ import { ErrorText, useStaffFailureText } from './common';
  */
 export function ExportCsv({ businessDay }: { businessDay: string }) {
   const { t } = useTranslation('staff');
-  const { bridge } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { busy, failure, run } = useBridgeCall();
   const [file, setFile] = useState<{ name: string; url: string; savedTo: string | null } | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   useEffect(() => () => (file ? URL.revokeObjectURL(file.url) : undefined), [file]);
 
   async function exportCsv() {
-    if (!bridge) return;
-    setBusy(true);
-    setFailure(null);
-    const answer = await bridge.exportDayCsv({ businessDay });
-    setBusy(false);
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
-    const url = URL.createObjectURL(new Blob([answer.value.csv], { type: 'text/csv;charset=utf-8' }));
-    setFile({ name: answer.value.fileName, url, savedTo: answer.value.savedTo });
+    const csv = await run((bridge) => bridge.exportDayCsv({ businessDay }));
+    if (!csv) return;
+    const url = URL.createObjectURL(new Blob([csv.csv], { type: 'text/csv;charset=utf-8' }));
+    setFile({ name: csv.fileName, url, savedTo: csv.savedTo });
   }
 
   return (

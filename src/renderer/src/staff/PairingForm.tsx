@@ -1,13 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, StatusText, useFormat, useStaffFailureText } from './common';
+import { ErrorText, Field, StatusText, useBridgeCall, useFormat } from './common';
 
 /** Pair the kiosk with the chain's server: its address, an enrolment code and this kiosk's name. */
 export function PairingForm() {
   const { t } = useTranslation('staff');
-  const { bridge, status, refreshStatus } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { status, refreshStatus } = useKiosk();
+  const { busy, failure, done, setDone, run } = useBridgeCall();
   const format = useFormat();
   const pairing = status?.pairing;
   // A revoked or refused token: the kiosk stays paired in name but must be paired again.
@@ -15,27 +15,18 @@ export function PairingForm() {
   const [serverUrl, setServerUrl] = useState(pairing?.paired ? pairing.serverUrl : '');
   const [code, setCode] = useState('');
   const [deviceName, setDeviceName] = useState('');
-  const [failure, setFailure] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!bridge) return;
-    setBusy(true);
-    setFailure(null);
-    setDone(null);
-    const answer = await bridge.pair({
-      serverUrl: serverUrl.trim(),
-      enrollmentCode: code.trim(),
-      deviceName: deviceName.trim(),
-    });
-    setBusy(false);
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
-    if (answer.value.paired) setDone(t('settings.pairedDone', { store: answer.value.storeName }));
+    const paired = await run((bridge) =>
+      bridge.pair({
+        serverUrl: serverUrl.trim(),
+        enrollmentCode: code.trim(),
+        deviceName: deviceName.trim(),
+      }),
+    );
+    if (!paired) return;
+    if (paired.paired) setDone(t('settings.pairedDone', { store: paired.storeName }));
     setCode('');
     await refreshStatus();
   }

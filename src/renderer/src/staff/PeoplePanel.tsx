@@ -7,6 +7,7 @@ import {
   Field,
   PIN_PATTERN,
   StatusText,
+  useBridgeCall,
   useFormat,
   useStaffFailureText,
   PinField,
@@ -18,9 +19,8 @@ export function PeoplePanel({ session }: { session: StaffSession }) {
   const { bridge } = useKiosk();
   const failureText = useStaffFailureText();
   const format = useFormat();
+  const { failure, setFailure, done, setDone, run } = useBridgeCall();
   const [members, setMembers] = useState<StaffMember[] | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const [changing, setChanging] = useState<string | null>(null);
 
   const load = useCallback(async () => {
@@ -28,7 +28,7 @@ export function PeoplePanel({ session }: { session: StaffSession }) {
     const answer = await bridge.listStaff();
     if (answer.ok) setMembers(answer.value);
     else setFailure(failureText(answer));
-  }, [bridge, failureText]);
+  }, [bridge, failureText, setFailure]);
 
   useEffect(() => {
     const first = setTimeout(() => void load(), 0);
@@ -36,14 +36,8 @@ export function PeoplePanel({ session }: { session: StaffSession }) {
   }, [load]);
 
   async function remove(member: StaffMember) {
-    if (!bridge) return;
-    setFailure(null);
-    setDone(null);
-    const answer = await bridge.removeStaff({ staffId: member.staffId });
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
+    const removed = await run((bridge) => bridge.removeStaff({ staffId: member.staffId }));
+    if (!removed) return;
     setDone(t('people.removed', { name: member.name }));
     await load();
   }
@@ -117,26 +111,20 @@ function ChangePin({
   onDone: (message: string) => Promise<void>;
 }) {
   const { t } = useTranslation('staff');
-  const { bridge } = useKiosk();
-  const failureText = useStaffFailureText();
+  // One message under the field: the PIN's shape, or the refusal.
+  const { failure: error, setFailure: setError, run } = useBridgeCall();
   const [pin, setPin] = useState('');
-  const [error, setError] = useState<string | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!bridge) return;
     if (!PIN_PATTERN.test(pin)) {
       setError(t('pin.invalid'));
       return;
     }
-    const answer = await bridge.saveStaff({
-      staffId: member.staffId,
-      name: member.name,
-      role: member.role,
-      pin,
-    });
-    if (!answer.ok) setError(failureText(answer));
-    else await onDone(t('people.pinChanged', { name: member.name }));
+    const saved = await run((bridge) =>
+      bridge.saveStaff({ staffId: member.staffId, name: member.name, role: member.role, pin }),
+    );
+    if (saved) await onDone(t('people.pinChanged', { name: member.name }));
   }
 
   return (
@@ -159,34 +147,25 @@ function ChangePin({
 
 function AddMember({ onDone }: { onDone: (message: string) => Promise<void> }) {
   const { t } = useTranslation('staff');
-  const { bridge } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { busy, failure, reset, run } = useBridgeCall();
   const [name, setName] = useState('');
   const [role, setRole] = useState<StaffRole>('cashier');
   const [pin, setPin] = useState('');
   const [errors, setErrors] = useState<{ name?: string; pin?: string }>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!bridge) return;
     const found: typeof errors = {};
     if (name.trim() === '') found.name = t('people.nameRequired');
     if (!PIN_PATTERN.test(pin)) found.pin = t('pin.invalid');
     setErrors(found);
-    setFailure(null);
+    reset();
     if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    const answer = await bridge.saveStaff({ name: name.trim(), role, pin });
-    setBusy(false);
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
+    const added = await run((bridge) => bridge.saveStaff({ name: name.trim(), role, pin }));
+    if (!added) return;
     setName('');
     setPin('');
-    await onDone(t('people.added_done', { name: answer.value.name }));
+    await onDone(t('people.added_done', { name: added.name }));
   }
 
   return (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, useStaffFailureText } from './common';
+import { ErrorText, useBridgeCall } from './common';
 
 /**
  * The POS link for the manager: where the till's POS reaches the kiosk, and the token it needs.
@@ -9,18 +9,14 @@ import { ErrorText, useStaffFailureText } from './common';
  */
 export function PosLinkForm() {
   const { t } = useTranslation('staff');
-  const { bridge, status } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { status } = useKiosk();
+  const { failure, run } = useBridgeCall();
   const [token, setToken] = useState<string | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const pos = status?.pos;
 
   async function show() {
-    if (!bridge) return;
-    setFailure(null);
-    const answer = await bridge.posToken();
-    if (!answer.ok) setFailure(failureText(answer));
-    else setToken(answer.value.token);
+    const shown = await run((bridge) => bridge.posToken());
+    if (shown) setToken(shown.token);
   }
 
   return (

@@ -2,15 +2,15 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { currencyDigits, ErrorText, Field, toMinorUnits, useFormat, useStaffFailureText } from './common';
+import { currencyDigits, ErrorText, Field, toMinorUnits, useBridgeCall, useFormat } from './common';
 
 type Refund = ChannelOutput<'sale:refund'>;
 
 /** Refund a receipt, whole or part; shows the points taken back and reward points given back. */
 export function RefundForm({ onDone }: { onDone: () => Promise<void> }) {
   const { t } = useTranslation('staff');
-  const { bridge, status } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { status } = useKiosk();
+  const { busy, failure, reset, run } = useBridgeCall();
   const format = useFormat();
   const headingId = useId();
   const howId = useId();
@@ -21,32 +21,26 @@ export function RefundForm({ onDone }: { onDone: () => Promise<void> }) {
   const [whole, setWhole] = useState(true);
   const [amount, setAmount] = useState('');
   const [errors, setErrors] = useState<{ receipt?: string; amount?: string }>({});
-  const [failure, setFailure] = useState<string | null>(null);
   const [result, setResult] = useState<Refund | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!bridge) return;
     const found: typeof errors = {};
     if (receipt.trim() === '') found.receipt = t('refund.receiptRequired');
     const minor = whole ? null : toMinorUnits(amount, digits);
     if (!whole && minor === null) found.amount = t('refund.invalidAmount', { example });
     setErrors(found);
-    setFailure(null);
+    reset();
     setResult(null);
     if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    const answer = await bridge.refund({
-      receiptId: receipt.trim(),
-      amount: minor === null ? null : { amount: minor, currency },
-    });
-    setBusy(false);
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
-    setResult(answer.value);
+    const refunded = await run((bridge) =>
+      bridge.refund({
+        receiptId: receipt.trim(),
+        amount: minor === null ? null : { amount: minor, currency },
+      }),
+    );
+    if (!refunded) return;
+    setResult(refunded);
     setAmount('');
     await onDone();
   }

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, StatusText, useStaffFailureText } from './common';
+import { ErrorText, Field, StatusText, useBridgeCall } from './common';
 
 /**
  * The program's rewards: "Redeem" is enabled only where the provisional balance covers the cost.
@@ -17,36 +17,23 @@ export function RewardList({
   onDone: () => Promise<void>;
 }) {
   const { t } = useTranslation('staff');
-  const { bridge, status } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { status } = useKiosk();
+  const { busy, failure, done, setDone, run } = useBridgeCall();
   const [receipt, setReceipt] = useState('');
-  const [failure, setFailure] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const headingId = useId();
   const rewards = status?.program.rewards ?? [];
   const offline = status ? !status.sync.online : false;
 
   async function redeem(rewardId: string) {
-    if (!bridge) return;
-    setBusy(true);
-    setFailure(null);
-    setDone(null);
-    const answer = await bridge.redeem({
-      phone,
-      rewardId,
-      receiptId: receipt.trim() === '' ? null : receipt.trim(),
-    });
-    setBusy(false);
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
+    const redeemed = await run((bridge) =>
+      bridge.redeem({ phone, rewardId, receiptId: receipt.trim() === '' ? null : receipt.trim() }),
+    );
+    if (!redeemed) return;
     setDone(
       t('redeem.done', {
-        reward: answer.value.reward.name,
-        points: answer.value.pointsSpent,
-        balance: answer.value.balance.provisional,
+        reward: redeemed.reward.name,
+        points: redeemed.pointsSpent,
+        balance: redeemed.balance.provisional,
       }),
     );
     setReceipt('');

@@ -1,36 +1,29 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StaffState } from '../../../shared/ipc';
-import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, PIN_PATTERN, PinField, useStaffFailureText } from './common';
+import { ErrorText, Field, PIN_PATTERN, PinField, useBridgeCall } from './common';
 
 /** The first time Staff is opened: the first manager's name and PIN (typed twice). */
 export function SetupManager({ onState }: { onState: (state: StaffState) => void }) {
   const { t } = useTranslation('staff');
-  const { bridge } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { busy, failure, reset, run } = useBridgeCall();
   const [name, setName] = useState('');
   const [pin, setPin] = useState('');
   const [confirm, setConfirm] = useState('');
   const [errors, setErrors] = useState<{ name?: string; pin?: string; confirm?: string }>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!bridge || busy) return;
+    if (busy) return;
     const found: typeof errors = {};
     if (name.trim() === '') found.name = t('setup.nameRequired');
     if (!PIN_PATTERN.test(pin)) found.pin = t('pin.invalid');
     else if (pin !== confirm) found.confirm = t('setup.mismatch');
     setErrors(found);
-    setFailure(null);
+    reset();
     if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    const answer = await bridge.setupManager({ name: name.trim(), pin });
-    setBusy(false);
-    if (answer.ok) onState(answer.value);
-    else setFailure(failureText(answer));
+    const state = await run((bridge) => bridge.setupManager({ name: name.trim(), pin }));
+    if (state) onState(state);
   }
 
   return (

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskStatus } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, StatusText, useStaffFailureText } from './common';
+import { ErrorText, Field, StatusText, useBridgeCall } from './common';
 
 /** The store's country, currency and time zone; read-only while the server manages them. */
 export function StoreForm() {
@@ -20,32 +20,24 @@ export function StoreForm() {
 
 function StoreFormFields({ status }: { status: KioskStatus }) {
   const { t } = useTranslation('staff');
-  const { bridge, refreshStatus } = useKiosk();
-  const failureText = useStaffFailureText();
+  const { refreshStatus } = useKiosk();
+  const { busy, failure, done, setDone, run } = useBridgeCall();
   const [country, setCountry] = useState<string>(status.store.country);
   const [currency, setCurrency] = useState(status.store.currency);
   const [timeZone, setTimeZone] = useState(status.store.timeZone);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const managed = status.storeSource === 'server';
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!bridge || managed) return;
-    setBusy(true);
-    setFailure(null);
-    setDone(null);
-    const answer = await bridge.updateStore({
-      country: country.trim().toUpperCase() as KioskStatus['store']['country'],
-      currency: currency.trim().toUpperCase(),
-      timeZone: timeZone.trim(),
-    });
-    setBusy(false);
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
+    if (managed) return;
+    const saved = await run((bridge) =>
+      bridge.updateStore({
+        country: country.trim().toUpperCase() as KioskStatus['store']['country'],
+        currency: currency.trim().toUpperCase(),
+        timeZone: timeZone.trim(),
+      }),
+    );
+    if (!saved) return;
     setDone(t('settings.storeSaved'));
     await refreshStatus();
   }

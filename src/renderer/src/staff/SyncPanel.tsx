@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput, SyncStatusView } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, StatusText, useFormat, useStaffFailureText } from './common';
+import { ErrorText, StatusText, useBridgeCall, useFormat, useStaffFailureText } from './common';
 
 type Flags = ChannelOutput<'flags:list'>;
 
@@ -12,18 +12,16 @@ export function SyncPanel() {
   const { bridge, status, refreshStatus } = useKiosk();
   const failureText = useStaffFailureText();
   const format = useFormat();
-  const [done, setDone] = useState<string | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
+  const { busy, failure, setFailure, done, setDone, run } = useBridgeCall();
   const [flags, setFlags] = useState<Flags | null>(null);
   const [synced, setSynced] = useState<SyncStatusView | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const loadFlags = useCallback(async () => {
     if (!bridge) return;
     const answer = await bridge.serverFlags();
     if (answer.ok) setFlags(answer.value);
     else setFailure(failureText(answer));
-  }, [bridge, failureText]);
+  }, [bridge, failureText, setFailure]);
 
   useEffect(() => {
     const first = setTimeout(() => void loadFlags(), 0);
@@ -31,18 +29,10 @@ export function SyncPanel() {
   }, [loadFlags]);
 
   async function syncNow() {
-    if (!bridge) return;
-    setBusy(true);
-    setFailure(null);
-    setDone(null);
-    const answer = await bridge.syncNow();
-    setBusy(false);
-    if (!answer.ok) {
-      setFailure(failureText(answer));
-      return;
-    }
-    setSynced(answer.value);
-    setDone(t('sync.done', { note: answer.value.note }));
+    const view = await run((bridge) => bridge.syncNow());
+    if (!view) return;
+    setSynced(view);
+    setDone(t('sync.done', { note: view.note }));
     await Promise.all([refreshStatus(), loadFlags()]);
   }
 

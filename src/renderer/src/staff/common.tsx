@@ -1,6 +1,6 @@
-import { useCallback, useId, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { IpcFailure } from '../../../shared/ipc';
+import type { IpcFailure, IpcResult, KioskBridge } from '../../../shared/ipc';
 import { useFailureText } from '../app/failure-text';
 import { useKiosk } from '../app/kiosk-context';
 import { formatDateTime, formatMoney, formatNumber } from '../format';
@@ -10,6 +10,49 @@ export function useStaffFailureText(): (failure: Pick<IpcFailure, 'code' | 'mess
   const { t } = useTranslation('staff');
   const common = useFailureText();
   return useCallback((failure) => t(`codes.${failure.code}`, { defaultValue: common(failure) }), [t, common]);
+}
+
+/**
+ * One bridge call at a time from a staff form: `busy` while it runs, a refusal in the screen's
+ * language as `failure`, and a result message as `done`. `run` clears both, awaits the call and
+ * returns its value, or null when refused (failure set) or without a bridge. An answer arriving
+ * after the component has gone is dropped (null, nothing set).
+ */
+export function useBridgeCall() {
+  const { bridge } = useKiosk();
+  const failureText = useStaffFailureText();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const mounted = useRef(false);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  const reset = useCallback(() => {
+    setFailure(null);
+    setDone(null);
+  }, []);
+
+  const run = useCallback(
+    async <T,>(call: (bridge: KioskBridge) => Promise<IpcResult<T>>): Promise<T | null> => {
+      if (!bridge) return null;
+      reset();
+      setBusy(true);
+      const answer = await call(bridge);
+      if (!mounted.current) return null;
+      setBusy(false);
+      if (answer.ok) return answer.value;
+      setFailure(failureText(answer));
+      return null;
+    },
+    [bridge, failureText, reset],
+  );
+
+  return { busy, failure, setFailure, done, setDone, reset, run };
 }
 
 /** Numbers, money and times in the screen's language and the store's time zone. */
