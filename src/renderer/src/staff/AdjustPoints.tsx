@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorText, Field, StatusText, useBridgeCall } from './common';
+import { ErrorText, StatusText, TextField, useBridgeCall } from './common';
 
 /** A manager's manual adjustment: signed whole points and a required reason. */
 export function AdjustPoints({ phone, onDone }: { phone: string; onDone: () => Promise<void> }) {
@@ -39,30 +39,22 @@ export function AdjustPoints({ phone, onDone }: { phone: string; onDone: () => P
     >
       <h2 id={headingId}>{t('adjust.heading')}</h2>
       <p className="staff-hint">{t('adjust.intro')}</p>
-      <Field label={t('adjust.points')} error={errors.points}>
-        {(props) => (
-          <input
-            {...props}
-            inputMode="numeric"
-            autoComplete="off"
-            value={points}
-            onChange={(e) => setPoints(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label={t('adjust.reason')} error={errors.reason}>
-        {(props) => (
-          <input
-            {...props}
-            required
-            aria-required="true"
-            autoComplete="off"
-            maxLength={200}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          />
-        )}
-      </Field>
+      <TextField
+        label={t('adjust.points')}
+        error={errors.points}
+        inputMode="numeric"
+        value={points}
+        onChange={setPoints}
+      />
+      <TextField
+        label={t('adjust.reason')}
+        error={errors.reason}
+        required
+        aria-required="true"
+        maxLength={200}
+        value={reason}
+        onChange={setReason}
+      />
       <ErrorText>{failure}</ErrorText>
       <StatusText>{done}</StatusText>
       <button type="submit" className="primary" disabled={busy}>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput, StaffSession } from '../../../shared/ipc';
 import { AdjustPoints } from './AdjustPoints';
 import { CustomerHistory } from './CustomerHistory';
-import { ErrorText, Field, useBridgeCall, useFormat } from './common';
+import { ErrorText, TextField, useBridgeCall, useFormat } from './common';
 import { RefundForm } from './RefundForm';
 import { RewardList } from './RewardList';
 
@@ -42,18 +42,14 @@ export function CustomersPanel({ session }: { session: StaffSession }) {
       <form className="staff-card staff-inline-form" onSubmit={submit} noValidate>
         <h2>{t('customers.heading')}</h2>
         <div className="staff-row">
-          <Field label={t('customers.phone')} error={fieldError}>
-            {(props) => (
-              <input
-                {...props}
-                type="tel"
-                autoComplete="off"
-                maxLength={64}
-                value={phone}
-                onChange={(e) => setPhone(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label={t('customers.phone')}
+            error={fieldError}
+            type="tel"
+            maxLength={64}
+            value={phone}
+            onChange={setPhone}
+          />
           <button type="submit" className="primary" disabled={busy}>
             {t('customers.find')}
           </button>

@@ -2,7 +2,7 @@ import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DisplaySettings, Language } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, StatusText, useBridgeCall } from './common';
+import { ErrorText, Field, StatusText, TextField, useBridgeCall } from './common';
 
 const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/svg+xml'];
 const LOGO_MAX_BYTES = 300 * 1024;
@@ -73,17 +73,14 @@ function DisplayFormFields({ display }: { display: DisplaySettings }) {
       noValidate
     >
       <h2 id="display-heading">{t('settings.displayHeading')}</h2>
-      <Field label={t('settings.idleTimeout')} hint={t('settings.idleHint')} error={errors.idle}>
-        {(props) => (
-          <input
-            {...props}
-            inputMode="numeric"
-            autoComplete="off"
-            value={idle}
-            onChange={(e) => setIdle(e.target.value)}
-          />
-        )}
-      </Field>
+      <TextField
+        label={t('settings.idleTimeout')}
+        hint={t('settings.idleHint')}
+        error={errors.idle}
+        inputMode="numeric"
+        value={idle}
+        onChange={setIdle}
+      />
       <Field label={t('settings.language')}>
         {(props) => (
           <select {...props} value={language} onChange={(e) => setLanguage(e.target.value as Language)}>

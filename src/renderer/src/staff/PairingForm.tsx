@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, StatusText, useBridgeCall, useFormat } from './common';
+import { ErrorText, StatusText, TextField, useBridgeCall, useFormat } from './common';
 
 /** Pair the kiosk with the chain's server: its address, an enrolment code and this kiosk's name. */
 export function PairingForm() {
@@ -51,40 +51,20 @@ export function PairingForm() {
       ) : null}
       {!pairing?.paired || problem ? (
         <form className="staff-form" onSubmit={(e) => void submit(e)} noValidate>
-          <Field label={t('settings.serverUrl')}>
-            {(props) => (
-              <input
-                {...props}
-                type="url"
-                autoComplete="off"
-                maxLength={2048}
-                value={serverUrl}
-                onChange={(e) => setServerUrl(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label={t('settings.enrollmentCode')}>
-            {(props) => (
-              <input
-                {...props}
-                autoComplete="off"
-                maxLength={32}
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label={t('settings.deviceName')}>
-            {(props) => (
-              <input
-                {...props}
-                autoComplete="off"
-                maxLength={64}
-                value={deviceName}
-                onChange={(e) => setDeviceName(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            label={t('settings.serverUrl')}
+            type="url"
+            maxLength={2048}
+            value={serverUrl}
+            onChange={setServerUrl}
+          />
+          <TextField label={t('settings.enrollmentCode')} maxLength={32} value={code} onChange={setCode} />
+          <TextField
+            label={t('settings.deviceName')}
+            maxLength={64}
+            value={deviceName}
+            onChange={setDeviceName}
+          />
           <ErrorText>{failure}</ErrorText>
           <button type="submit" className="primary" disabled={busy}>
             {t('settings.pair')}

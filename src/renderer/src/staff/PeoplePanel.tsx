@@ -7,6 +7,7 @@ import {
   Field,
   PIN_PATTERN,
   StatusText,
+  TextField,
   useBridgeCall,
   useFormat,
   useStaffFailureText,
@@ -176,17 +177,13 @@ function AddMember({ onDone }: { onDone: (message: string) => Promise<void> }) {
       noValidate
     >
       <h2 id="add-heading">{t('people.addHeading')}</h2>
-      <Field label={t('people.name')} error={errors.name}>
-        {(props) => (
-          <input
-            {...props}
-            autoComplete="off"
-            maxLength={40}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        )}
-      </Field>
+      <TextField
+        label={t('people.name')}
+        error={errors.name}
+        maxLength={40}
+        value={name}
+        onChange={setName}
+      />
       <Field label={t('people.role')}>
         {(props) => (
           <select {...props} value={role} onChange={(e) => setRole(e.target.value as StaffRole)}>

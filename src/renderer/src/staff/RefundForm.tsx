@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { currencyDigits, ErrorText, Field, toMinorUnits, useBridgeCall, useFormat } from './common';
+import { currencyDigits, ErrorText, TextField, toMinorUnits, useBridgeCall, useFormat } from './common';
 
 type Refund = ChannelOutput<'sale:refund'>;
 
@@ -53,17 +53,13 @@ export function RefundForm({ onDone }: { onDone: () => Promise<void> }) {
       noValidate
     >
       <h2 id={headingId}>{t('refund.heading')}</h2>
-      <Field label={t('refund.receipt')} error={errors.receipt}>
-        {(props) => (
-          <input
-            {...props}
-            autoComplete="off"
-            maxLength={64}
-            value={receipt}
-            onChange={(e) => setReceipt(e.target.value)}
-          />
-        )}
-      </Field>
+      <TextField
+        label={t('refund.receipt')}
+        error={errors.receipt}
+        maxLength={64}
+        value={receipt}
+        onChange={setReceipt}
+      />
       <fieldset className="staff-choice">
         <legend id={howId}>{t('refund.how')}</legend>
         <label>
@@ -76,21 +72,14 @@ export function RefundForm({ onDone }: { onDone: () => Promise<void> }) {
         </label>
       </fieldset>
       {!whole ? (
-        <Field
+        <TextField
           label={t('refund.amount', { currency })}
           hint={t('refund.amountHint', { example })}
           error={errors.amount}
-        >
-          {(props) => (
-            <input
-              {...props}
-              inputMode="decimal"
-              autoComplete="off"
-              value={amount}
-              onChange={(e) => setAmount(e.target.value)}
-            />
-          )}
-        </Field>
+          inputMode="decimal"
+          value={amount}
+          onChange={setAmount}
+        />
       ) : null}
       <ErrorText>{failure}</ErrorText>
       <div role="status" className="staff-status">

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, StatusText, useBridgeCall } from './common';
+import { ErrorText, StatusText, TextField, useBridgeCall } from './common';
 
 /**
  * The program's rewards: "Redeem" is enabled only where the provisional balance covers the cost.
@@ -50,17 +50,13 @@ export function RewardList({
       ) : null}
       {rewards.length === 0 ? <p>{t('redeem.none')}</p> : null}
       {rewards.length > 0 ? (
-        <Field label={t('redeem.receipt')} hint={t('redeem.receiptHint')}>
-          {(props) => (
-            <input
-              {...props}
-              autoComplete="off"
-              maxLength={64}
-              value={receipt}
-              onChange={(e) => setReceipt(e.target.value)}
-            />
-          )}
-        </Field>
+        <TextField
+          label={t('redeem.receipt')}
+          hint={t('redeem.receiptHint')}
+          maxLength={64}
+          value={receipt}
+          onChange={setReceipt}
+        />
       ) : null}
       <ul className="staff-list">
         {rewards.map((reward) => {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StaffState } from '../../../shared/ipc';
-import { ErrorText, Field, PIN_PATTERN, PinField, useBridgeCall } from './common';
+import { ErrorText, PIN_PATTERN, PinField, TextField, useBridgeCall } from './common';
 
 /** The first time Staff is opened: the first manager's name and PIN (typed twice). */
 export function SetupManager({ onState }: { onState: (state: StaffState) => void }) {
@@ -30,17 +30,7 @@ export function SetupManager({ onState }: { onState: (state: StaffState) => void
     <form className="staff-card staff-form" onSubmit={(event) => void submit(event)} noValidate>
       <h2>{t('setup.heading')}</h2>
       <p>{t('setup.intro')}</p>
-      <Field label={t('setup.name')} error={errors.name}>
-        {(props) => (
-          <input
-            {...props}
-            autoComplete="off"
-            maxLength={40}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        )}
-      </Field>
+      <TextField label={t('setup.name')} error={errors.name} maxLength={40} value={name} onChange={setName} />
       <PinField
         label={t('setup.pin')}
         hint={t('setup.pinHint')}

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskStatus } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { ErrorText, Field, StatusText, useBridgeCall } from './common';
+import { ErrorText, StatusText, TextField, useBridgeCall } from './common';
 
 /** The store's country, currency and time zone; read-only while the server manages them. */
 export function StoreForm() {
@@ -52,42 +52,27 @@ function StoreFormFields({ status }: { status: KioskStatus }) {
     >
       <h2 id="store-heading">{t('settings.storeHeading')}</h2>
       {hint ? <p className="staff-hint">{hint}</p> : null}
-      <Field label={t('settings.country')}>
-        {(props) => (
-          <input
-            {...props}
-            disabled={managed}
-            autoComplete="off"
-            maxLength={2}
-            value={country}
-            onChange={(e) => setCountry(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label={t('settings.currency')}>
-        {(props) => (
-          <input
-            {...props}
-            disabled={managed}
-            autoComplete="off"
-            maxLength={3}
-            value={currency}
-            onChange={(e) => setCurrency(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label={t('settings.timeZone')}>
-        {(props) => (
-          <input
-            {...props}
-            disabled={managed}
-            autoComplete="off"
-            maxLength={64}
-            value={timeZone}
-            onChange={(e) => setTimeZone(e.target.value)}
-          />
-        )}
-      </Field>
+      <TextField
+        label={t('settings.country')}
+        disabled={managed}
+        maxLength={2}
+        value={country}
+        onChange={setCountry}
+      />
+      <TextField
+        label={t('settings.currency')}
+        disabled={managed}
+        maxLength={3}
+        value={currency}
+        onChange={setCurrency}
+      />
+      <TextField
+        label={t('settings.timeZone')}
+        disabled={managed}
+        maxLength={64}
+        value={timeZone}
+        onChange={setTimeZone}
+      />
       <ErrorText>{failure}</ErrorText>
       <StatusText>{done}</StatusText>
       <button type="submit" className="primary" disabled={busy || managed}>

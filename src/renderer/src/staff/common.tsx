@@ -1,4 +1,12 @@
-import { useCallback, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type InputHTMLAttributes,
+  type ReactNode,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IpcFailure, IpcResult, KioskBridge } from '../../../shared/ipc';
 import { useFailureText } from '../app/failure-text';
@@ -120,6 +128,36 @@ export function Field({
       })}
       {error ? <ErrorText id={errorId}>{error}</ErrorText> : null}
     </div>
+  );
+}
+
+/** A one-line text field (no autocomplete); other input attributes pass through. */
+export function TextField({
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+  ...input
+}: {
+  label: string;
+  hint?: string;
+  error?: string | null;
+  value: string;
+  onChange: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'>) {
+  return (
+    <Field label={label} {...(hint ? { hint } : {})} error={error ?? null}>
+      {(props) => (
+        <input
+          {...props}
+          autoComplete="off"
+          {...input}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }
 
