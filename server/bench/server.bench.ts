@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -95,10 +95,52 @@ function customerPhone(store: number, i: number): string {
   return `+1${AREA_CODES[Math.floor(n / 10_000) % AREA_CODES.length]}555${String(n % 10_000).padStart(4, '0')}`;
 }
 
+function round1(value: number): number | null {
+  return Number.isFinite(value) ? Number(value.toFixed(1)) : null;
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return sorted[Math.max(0, index)] as number;
+}
+
+/**
+ * CPU time (user + system, ms) of processes, from /proc (Linux; undefined elsewhere). For the
+ * server's own processes, and for PostgreSQL's (every child of the postmaster: backends, WAL
+ * writer, checkpointer), so a round's CPU can be split between the two.
+ */
+const CLOCK_TICKS_PER_S = 100;
+function cpuMs(pids: readonly number[]): number | undefined {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    } catch {
+      if (process.platform !== 'linux') return undefined;
+      // a process that ended: its time is lost (backends stay connected during the rounds)
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+}
+function childrenOf(parent: number): number[] {
+  try {
+    return readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent;
+        } catch {
+          return false;
+        }
+      });
+  } catch {
+    return [];
+  }
 }
 
 interface Server {
@@ -231,10 +273,13 @@ async function main(): Promise<void> {
   let stopPostgres: (() => void) | undefined;
   let baseUrl = process.env.DATABASE_URL?.trim();
   let pgDescription = 'PostgreSQL from DATABASE_URL';
+  /** Known only for the throwaway cluster (its data folder holds postmaster.pid). */
+  let postmasterPid: number | undefined;
   if (!baseUrl) {
     const throwaway = await startThrowawayPostgres({ durable: true });
     stopPostgres = () => throwaway.stop();
     baseUrl = args['pg-tcp'] ? throwaway.url : throwaway.socketUrl;
+    postmasterPid = Number(readFileSync(`${throwaway.dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
     pgDescription = `${throwaway.version} (throwaway cluster, default durability: fsync on, synchronous_commit on; ${args['pg-tcp'] ? 'loopback TCP' : 'Unix socket'} for the server and the raw baseline)`;
   }
   const dbName = `bench_${randomBytes(4).toString('hex')}`;
@@ -375,7 +420,15 @@ async function main(): Promise<void> {
     let httpSeconds = 0;
     let rawSeconds = 0;
     const roundRatios: number[] = [];
+    const serverPids = servers.map((server) => server.child.pid as number);
+    const pgPids = postmasterPid ? [postmasterPid, ...childrenOf(postmasterPid)] : [];
+    const cpu = { serverPush: 0, pgPush: 0, serverRaw: 0, pgRaw: 0 };
+    const cpuNow = () => ({
+      server: cpuMs(serverPids) ?? NaN,
+      pg: pgPids.length ? (cpuMs(pgPids) ?? NaN) : NaN,
+    });
     for (let b = 0; b < BATCHES; b++) {
+      const c0 = cpuNow();
       const p0 = performance.now();
       await Promise.all(
         tills.map(async (till, i) => {
@@ -393,15 +446,22 @@ async function main(): Promise<void> {
       );
       const pushRound = (performance.now() - p0) / 1000;
       httpSeconds += pushRound;
+      const c1 = cpuNow();
+      cpu.serverPush += c1.server - c0.server;
+      cpu.pgPush += c1.pg - c0.pg;
 
       // Untimed: the customer ids the push just created, and the raw statements' parameters.
       const customers = await db.query<{ id: string; phone: string }>('SELECT id, phone FROM customers');
       for (const r of customers.rows) customerId.set(r.phone, r.id);
       const params = tills.map((till) => rawParams(till, b));
 
+      const c2 = cpuNow();
       const r0 = performance.now();
       await Promise.all(params.map((p) => db.query(sql, p)));
       const rawRound = (performance.now() - r0) / 1000;
+      const c3 = cpuNow();
+      cpu.serverRaw += c3.server - c2.server;
+      cpu.pgRaw += c3.pg - c2.pg;
       rawSeconds += rawRound;
       roundRatios.push(rawRound / pushRound);
       log(
@@ -474,6 +534,12 @@ async function main(): Promise<void> {
       paced_pushes: pacedLatencies.length,
       push_p50_saturated_ms: Number(percentile(latencies, 50).toFixed(1)),
       push_p99_saturated_ms: Number(percentile(latencies, 99).toFixed(1)),
+      // CPU (ms) per 500-event batch during the timed rounds, from /proc (NaN → null when unknown):
+      // the server process(es) and PostgreSQL in the push rounds, and the same in the raw rounds.
+      server_cpu_ms_per_push: round1(cpu.serverPush / (TILLS * BATCHES)),
+      pg_cpu_ms_per_push: round1(cpu.pgPush / (TILLS * BATCHES)),
+      pg_cpu_ms_per_raw_batch: round1(cpu.pgRaw / (TILLS * BATCHES)),
+      server_cpu_ms_per_raw_batch: round1(cpu.serverRaw / (TILLS * BATCHES)),
       pg_unix_socket: process.env.DATABASE_URL?.trim() || args['pg-tcp'] ? 0 : 1,
       load_avg_1m_start: Number(loadStart.toFixed(2)),
       load_avg_1m_end: Number(loadavg()[0]?.toFixed(2)),
@@ -496,6 +562,9 @@ async function main(): Promise<void> {
       );
       console.log(
         `push latency ms at saturation (every till back to back): p50 ${results.push_p50_saturated_ms}, p99 ${results.push_p99_saturated_ms}`,
+      );
+      console.log(
+        `CPU ms per 500-event batch: push rounds server ${results.server_cpu_ms_per_push}, PostgreSQL ${results.pg_cpu_ms_per_push}; raw rounds PostgreSQL ${results.pg_cpu_ms_per_raw_batch} (server meanwhile ${results.server_cpu_ms_per_raw_batch})`,
       );
       console.log(
         `stored ${results.stored_events} of ${totalEvents} timed events; failed pushes: ${failures}`,
