@@ -14,6 +14,10 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+export interface TransactionOptions {
+  keyLookupsOnly?: boolean;
+}
+
 export interface QueryResult<Row> {
   rows: Row[];
   rowCount: number;
@@ -21,8 +25,15 @@ export interface QueryResult<Row> {
 
 export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
-  /** Runs fn in one transaction (READ COMMITTED): commit when it resolves, roll back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction (READ COMMITTED): commit when it resolves, roll back when it throws.
+   * `keyLookupsOnly`: every statement of fn reads and writes a bounded set of keys (e.g. the ≤ 500
+   * customers of a push), so sequential scans are turned off for the transaction (SET LOCAL
+   * enable_seqscan = off): a missing or stale statistic (a fresh or fast-growing table that
+   * autovacuum has not analyzed yet) cannot turn `col = ANY($1)` into a scan of the whole table.
+   * It changes plans only, never results.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
   /** A human description for logs: never includes a password. */
   readonly description: string;
@@ -108,11 +119,12 @@ export function openPostgres(options: PostgresOptions): Database {
     kind: 'postgres',
     description,
     ...wrap(pool),
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
       const client = await pool.connect();
       let broken = false;
       try {
-        await client.query('BEGIN');
+        // One round trip either way (simple query protocol, two statements).
+        await client.query(txOptions?.keyLookupsOnly ? 'BEGIN; SET LOCAL enable_seqscan = off' : 'BEGIN');
         const result = await fn(wrap(client));
         await client.query('COMMIT');
         return result;
@@ -157,7 +169,11 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
     description: options.dataDir ? `PGlite (embedded) at ${options.dataDir}` : 'PGlite (embedded, in memory)',
     ...wrap(db),
     // PGlite has one connection: its transaction() queues every other query until it ends.
-    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>, txOptions?: TransactionOptions) =>
+      db.transaction(async (tx) => {
+        if (txOptions?.keyLookupsOnly) await tx.exec('SET LOCAL enable_seqscan = off');
+        return fn(wrap(tx));
+      }),
     async close() {
       await db.close();
     },

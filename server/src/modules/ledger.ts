@@ -106,7 +106,11 @@ export async function push(
   // ask for a retry (e.g. serialization failure after failover); three tries, then a 5xx.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction((tx) => applyBatch(tx, device, prepared, skewMs, options));
+      // Every statement of a push touches at most the batch's keys: index look-ups only (see
+      // Database.transaction), whatever the tables' statistics say.
+      return await db.transaction((tx) => applyBatch(tx, device, prepared, skewMs, options), {
+        keyLookupsOnly: true,
+      });
     } catch (error) {
       if (attempt < 3 && isRetryableDbError(error)) continue;
       throw error;
