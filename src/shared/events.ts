@@ -51,6 +51,37 @@ export const MAX_EXPLANATION_LINES = 50;
 export const MAX_EXPLANATION_LABEL = 100;
 export const MAX_EXPLANATION_DETAIL = 300;
 
+/** The most values an explanation message holds, and the longest text value. */
+export const MAX_MESSAGE_VALUES = 16;
+export const MAX_MESSAGE_TEXT = 100;
+
+const MessageScalarSchema = z.union([
+  z.string().max(MAX_MESSAGE_TEXT),
+  z.number().finite(),
+  z.boolean(),
+  z.null(),
+]);
+const MessageValueSchema = z.union([
+  MessageScalarSchema,
+  z.array(MessageScalarSchema).max(MAX_MESSAGE_VALUES),
+  z
+    .record(z.string().max(32), MessageScalarSchema)
+    .refine((record) => Object.keys(record).length <= MAX_MESSAGE_VALUES, { message: 'Too many values.' }),
+]);
+
+/**
+ * An explanation line's message (src/shared/rules/message.ts): an id and its raw values (money as
+ * minor units with a currency, percents, the program's names). Loose on purpose: a newer till's id
+ * or values still parse, and the screens fall back to the line's English for what they do not know.
+ */
+export const ExplanationMessageSchema = z.strictObject({
+  id: z.string().min(1).max(32),
+  values: z
+    .record(z.string().max(32), MessageValueSchema)
+    .refine((values) => Object.keys(values).length <= MAX_MESSAGE_VALUES, { message: 'Too many values.' }),
+});
+export type ExplanationMessage = z.infer<typeof ExplanationMessageSchema>;
+
 /**
  * One line of why a check-in earned what it did (src/shared/rules/earn.ts): a short label for the
  * customer, the full detail for the cashier, and the points of that line. Kept on the event so the
@@ -62,6 +93,8 @@ export const ExplanationLineSchema = z.strictObject({
   label: z.string().max(MAX_EXPLANATION_LABEL),
   detail: z.string().max(MAX_EXPLANATION_DETAIL),
   points: Points,
+  /** What the line says as data, for the screens to translate (absent from older tills' events). */
+  message: ExplanationMessageSchema.optional(),
 });
 export type ExplanationLine = z.infer<typeof ExplanationLineSchema>;
 
@@ -251,12 +284,34 @@ function clipped(text: string, max: number): string {
  * a check-in fail.
  */
 export function explanationOf(
-  lines: readonly { kind: string; label: string; detail: string; points: number }[],
+  lines: readonly {
+    kind: string;
+    label: string;
+    detail: string;
+    points: number;
+    message?: ExplanationMessage | undefined;
+  }[],
 ): ExplanationLine[] {
   return lines.slice(0, MAX_EXPLANATION_LINES).map((line) => ({
     kind: clipped(line.kind, 32),
     label: clipped(line.label, MAX_EXPLANATION_LABEL),
     detail: clipped(line.detail, MAX_EXPLANATION_DETAIL),
     points: line.points,
+    ...(line.message ? { message: clippedMessage(line.message) } : {}),
   }));
+}
+
+/** A message's text values clipped like the label; the engine's names are far shorter anyway. */
+function clippedMessage(message: ExplanationMessage): ExplanationMessage {
+  const clip = <T>(value: T): T =>
+    typeof value === 'string' ? (clipped(value, MAX_MESSAGE_TEXT) as T) : value;
+  const values: ExplanationMessage['values'] = {};
+  for (const [key, value] of Object.entries(message.values)) {
+    values[key] = Array.isArray(value)
+      ? value.map(clip)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([inner, item]) => [inner, clip(item)]))
+        : clip(value);
+  }
+  return { id: message.id, values };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorCodes, type ErrorCode } from './errors';
 import type { CHANNEL_METHODS } from './ipc-methods';
-import { ConsentSchema, FirstNameSchema, LedgerEventSchema } from './events';
+import { ConsentSchema, ExplanationMessageSchema, FirstNameSchema, LedgerEventSchema } from './events';
 import { DeviceIdSchema, ReceiptIdSchema, StaffIdSchema, shortText } from './ids';
 import { MoneySchema } from './money';
 import { PendingSaleSchema } from './pos';
@@ -139,6 +139,8 @@ const EarnLineSchema = z.object({
   label: z.string(),
   detail: z.string(),
   points: z.number().int(),
+  /** The same as data, for the screens to translate (src/shared/rules/message.ts); absent for older check-ins. */
+  message: ExplanationMessageSchema.optional(),
 });
 
 export const CheckInResultSchema = z.discriminatedUnion('status', [

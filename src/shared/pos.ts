@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorCodes, type ErrorCode } from './errors';
+import { ExplanationMessageSchema } from './events';
 import { ReceiptIdSchema } from './ids';
 import { MoneySchema } from './money';
 import { RefundLinesSchema, SaleSchema } from './sale';
@@ -21,6 +22,14 @@ export type PosSaleStatus = z.infer<typeof PosSaleStatusSchema>;
 
 /** One line of why the sale earns what it does, for a receipt printout. */
 export const PosEarnLineSchema = z.object({ label: z.string(), points: z.number().int() });
+
+/**
+ * The same line on the kiosk's own screen (`sale:pending`), with its message for the screen to
+ * translate (src/shared/rules/message.ts). The POS API keeps to label and points.
+ */
+export const PendingEarnLineSchema = PosEarnLineSchema.extend({
+  message: ExplanationMessageSchema.optional(),
+});
 
 export const PosRewardAppliedSchema = z.object({
   id: z.string(),
@@ -111,6 +120,6 @@ export type PosError = z.infer<typeof PosErrorSchema>;
 export const PendingSaleSchema = z.object({
   sale: SaleSchema,
   expiresAt: z.string(),
-  wouldEarn: z.object({ points: z.number().int().min(0), lines: z.array(PosEarnLineSchema) }),
+  wouldEarn: z.object({ points: z.number().int().min(0), lines: z.array(PendingEarnLineSchema) }),
 });
 export type PendingSale = z.infer<typeof PendingSaleSchema>;

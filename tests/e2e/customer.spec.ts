@@ -430,6 +430,12 @@ test.describe('customer check-in screen', () => {
     await page.getByRole('button', { name: 'Registrar visita' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('¡Gracias, Ana!');
     await expect(page.getByRole('status')).toHaveText('+1000 puntos. Su saldo: 13.345 puntos.');
+    // Why, in Spanish too: the catalog's short text for the line's message, the money as Intl gives it for es.
+    const spent = await page.evaluate(() =>
+      new Intl.NumberFormat('es', { style: 'currency', currency: 'USD' }).format(1000),
+    );
+    const why = page.getByRole('list', { name: 'De dónde vienen los puntos' });
+    await expect(why.getByRole('listitem')).toHaveText([`${spent} gastados +1000`]);
     await expect(page.getByRole('button', { name: 'Listo' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Personal' })).toBeVisible();
     await expectAccessible(page);

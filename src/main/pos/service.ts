@@ -62,8 +62,14 @@ export function createPosService({
     });
     return {
       points: earning.points,
-      lines: earning.lines.map((line) => ({ label: line.label, points: line.points })),
+      lines: earning.lines.map((line) => ({ label: line.label, points: line.points, message: line.message })),
     };
+  }
+
+  /** The POS API's: label and points only (its contract, docs/pos-integration.md). */
+  function posWouldEarn(sale: Sale): PosSaleView['wouldEarn'] {
+    const { points, lines } = wouldEarn(sale);
+    return { points, lines: lines.map((line) => ({ label: line.label, points: line.points })) };
   }
 
   function view(stored: StoredSale): PosSaleView {
@@ -94,7 +100,7 @@ export function createPosService({
       ...(sale.lines ? { lines: sale.lines } : {}),
       createdAt: stored.createdAt,
       expiresAt: stored.expiresAt,
-      wouldEarn: wouldEarn(sale),
+      wouldEarn: posWouldEarn(sale),
       customer: receipt ? { maskedPhone: maskPhone(receipt.phone) } : null,
       pointsEarned: receipt ? receipt.points_earned : null,
       rewardsApplied,

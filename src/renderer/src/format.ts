@@ -54,3 +54,18 @@ export function formatDateTime(
     new Date(iso),
   );
 }
+
+/** One major unit of a currency with no decimals ("$1", "1 US$"): "1 point per $1". */
+export function formatCurrencyUnit(locale: string, currency: string): string {
+  const tag = intlLocale(locale);
+  return cached(
+    `u|${tag}|${currency}`,
+    () =>
+      new Intl.NumberFormat(tag, {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: 0,
+        maximumFractionDigits: 0,
+      }),
+  ).format(1);
+}

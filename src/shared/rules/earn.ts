@@ -1,7 +1,9 @@
 import { minorUnitsPerMajor } from '../money';
 import type { Program } from '../program';
 import {
+  NOT_INCLUDED,
   paidAmount,
+  REWARD_LINE,
   spendBasis,
   spendsAtLeast,
   type BasisLine,
@@ -13,6 +15,7 @@ import { splitByCumulativeFloor } from './rounding';
 import { sectionsOf, type Promotion, type Tier } from './schema';
 import { tierFor, type TierStanding } from './tiers';
 import { currencyUnitText, moneyText, multiplierNumber, multiplierText, pointsText } from './explain';
+import type { EarnMessage } from './message';
 
 /**
  * Points a check-in earns, with a line-by-line explanation.
@@ -36,6 +39,8 @@ export interface EarnedLine {
   /** Full, for the cashier: what rule, on what amount. */
   detail: string;
   points: number;
+  /** What the line says, as data the screens translate; `label` and `detail` are its English. */
+  message: EarnMessage;
 }
 
 /** What a receipt earned, kept by the ledger so a refund can reverse exactly that. */
@@ -70,6 +75,7 @@ interface ExactLine {
   kind: EarnLineKind;
   label: string;
   detail: string;
+  message: EarnMessage;
   /** Exact points × DENOMINATOR (see below). */
   exact: bigint;
 }
@@ -104,7 +110,10 @@ export function earn(
 
   if (sale === null && minimumSpend > 0) {
     return nothing([
-      note('No purchase', 'No purchase: this program gives points only for a purchase of a minimum amount'),
+      note('No purchase', 'No purchase: this program gives points only for a purchase of a minimum amount', {
+        id: 'noPurchase',
+        values: {},
+      }),
     ]);
   }
   if (sale !== null && !meetsSpend(minimumSpend)) {
@@ -112,6 +121,13 @@ export function earn(
       note(
         'Below minimum spend',
         `Below the minimum spend: ${moneyText(eligibleAmount, sale.total.currency)} counts towards points; the minimum is ${moneyText(minimumSpend, sale.total.currency)}`,
+        {
+          id: 'belowMinimum',
+          values: {
+            eligible: { amount: eligibleAmount, currency: sale.total.currency },
+            minimum: { amount: minimumSpend, currency: sale.total.currency },
+          },
+        },
       ),
     ]);
   }
@@ -126,6 +142,13 @@ export function earn(
         minimumSpend > 0 && currency
           ? `${pointsText(pointsPerVisit)} for the visit (spent at least ${moneyText(minimumSpend, currency)})`
           : `${pointsText(pointsPerVisit)} for the visit`,
+      message: {
+        id: 'visit',
+        values: {
+          points: pointsPerVisit,
+          minimumSpend: minimumSpend > 0 && currency ? { amount: minimumSpend, currency } : null,
+        },
+      },
       exact: visitBase * 100n,
     });
   }
@@ -158,6 +181,19 @@ export function earn(
         promotion.effect.kind === 'multiply'
           ? `${promotion.name} (${describeSchedule(promotion)}): ${multiplierText(promotion.effect.percent)} the base points (this line is the extra)`
           : `${promotion.name} (${describeSchedule(promotion)}): ${pointsText(promotion.effect.points)} bonus`,
+      message: {
+        id: 'promotion',
+        values: {
+          name: promotion.name,
+          label: promotion.label ?? promotion.name,
+          multiplierPercent: promotion.effect.kind === 'multiply' ? promotion.effect.percent : null,
+          bonusPoints: promotion.effect.kind === 'multiply' ? null : promotion.effect.points,
+          days: promotion.days ? [...promotion.days] : null,
+          hours: promotion.hours ? { from: promotion.hours.from, to: promotion.hours.to } : null,
+          startDate: promotion.startDate ?? null,
+          endDate: promotion.endDate ?? null,
+        },
+      },
       exact: worth(promotion),
     });
   }
@@ -169,6 +205,15 @@ export function earn(
       kind: 'tier',
       label: `${tier.name} ${multiplierText(tier.earnPercent)}`,
       detail: `${tier.name} tier (${pointsText(customer.tierPoints)} in the last ${sections.tiers.windowDays} days): ${multiplierText(tier.earnPercent)} the base points (this line is the extra)`,
+      message: {
+        id: 'tier',
+        values: {
+          name: tier.name,
+          multiplierPercent: tier.earnPercent,
+          tierPoints: customer.tierPoints,
+          windowDays: sections.tiers.windowDays,
+        },
+      },
       exact: base * BigInt(tier.earnPercent - 100),
     });
   }
@@ -199,6 +244,7 @@ export function earn(
       label: line.label,
       detail: line.detail,
       points: parts[index]!,
+      message: line.message,
     })),
     eligibleAmount,
     tier: tier && base > 0n ? { id: tier.id, name: tier.name, earnPercent: tier.earnPercent } : null,
@@ -238,6 +284,7 @@ function spendLines(
     groups.set(key, group);
   }
   const ordered = [...groups.values()].sort((a, b) => Number(a.rule !== null) - Number(b.rule !== null));
+  const paidMoney = (amount: number) => ({ amount: paidAmount(basis, amount), currency });
   const paid = (amount: number) => moneyText(paidAmount(basis, amount), currency);
   const lines: ExactLine[] = ordered.map((group) =>
     group.rule === null
@@ -245,12 +292,22 @@ function spendLines(
           kind: 'spend',
           label: `${paid(group.amount)} spent`,
           detail: `${pointsText(rate)} per ${unit} on ${paid(group.amount)}`,
+          message: { id: 'spend', values: { amount: paidMoney(group.amount), rate } },
           exact: group.exact,
         }
       : {
           kind: 'spend',
           label: `${multiplierText(group.percent)} ${group.rule}`,
           detail: `${group.rule}: ${pointsText(rate)} per ${unit} × ${multiplierNumber(group.percent)} on ${paid(group.amount)}`,
+          message: {
+            id: 'spendRule',
+            values: {
+              rule: group.rule,
+              multiplierPercent: group.percent,
+              rate,
+              amount: paidMoney(group.amount),
+            },
+          },
           exact: group.exact,
         },
   );
@@ -263,6 +320,13 @@ function spendLines(
       kind: 'excluded',
       label: basis.tax > 0 && basis.tip > 0 ? 'Tax and tip' : basis.tax > 0 ? 'Tax' : 'Tip',
       detail: `Not counted: ${what.join(' and ')}`,
+      message: {
+        id: 'excludedTaxTip',
+        values: {
+          tax: basis.tax > 0 ? { amount: basis.tax, currency } : null,
+          tip: basis.tip > 0 ? { amount: basis.tip, currency } : null,
+        },
+      },
       exact: 0n,
     });
   }
@@ -271,14 +335,20 @@ function spendLines(
       kind: 'excluded',
       label: reason,
       detail: `Not counted: ${reason}, ${paid(amount)}`,
+      message:
+        reason === REWARD_LINE
+          ? { id: 'excludedReward', values: { amount: paidMoney(amount) } }
+          : reason === NOT_INCLUDED
+            ? { id: 'excludedNotIncluded', values: { amount: paidMoney(amount) } }
+            : { id: 'excludedRule', values: { rule: reason, amount: paidMoney(amount) } },
       exact: 0n,
     });
   }
   return lines;
 }
 
-function note(label: string, detail: string): EarnedLine {
-  return { kind: 'note', label, detail, points: 0 };
+function note(label: string, detail: string, message: EarnMessage): EarnedLine {
+  return { kind: 'note', label, detail, points: 0, message };
 }
 
 function emptyReceipt(sale: SaleForEarn | null): EarnedReceipt {

@@ -13,6 +13,7 @@ export {
   type EarnWhen,
 } from './earn';
 export type { SaleForEarn, SaleLineForEarn } from './basis';
+export { EARN_MESSAGE_IDS, type EarnMessage, type EarnMessageId, type MessageMoney } from './message';
 export { checkInDecision, type CheckInDecision, type CheckInHistory } from './abuse';
 export { qualifiedTier, tierFor, tierProgress, type TierProgress, type TierStanding } from './tiers';
 export { choosePromotions, promotionRunsAt, qualifyingPromotions } from './promotions';

@@ -257,9 +257,15 @@ describe('every contract channel over HTTP', () => {
           maskedPhone: '••• 0147',
           points: 150,
           receiptId: 'R-1',
-          // Why, as the event kept it, for the cashier's Today list.
+          // Why, as the event kept it, for the cashier's Today list; the message for the screen to translate.
           explanation: [
-            { kind: 'spend', label: '$150.00 spent', detail: '1 point per $1 on $150.00', points: 150 },
+            {
+              kind: 'spend',
+              label: '$150.00 spent',
+              detail: '1 point per $1 on $150.00',
+              points: 150,
+              message: { id: 'spend', values: { amount: { amount: 15000, currency: 'USD' }, rate: 1 } },
+            },
           ],
         },
       ],

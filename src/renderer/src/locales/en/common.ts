@@ -21,6 +21,71 @@ export const common = {
     syncing: 'Syncing…',
     notPaired: 'Not connected to a server',
   },
+  /**
+   * The rules engine's explanation lines (src/shared/rules/message.ts): `short` for the customer,
+   * `full` for the cashier. Names of rules, promotions and tiers are the program's, shown as
+   * written; {{points}} is the `points` string above, money and numbers are the locale's.
+   */
+  explain: {
+    spend: { short: '{{amount}} spent', full: '{{rate}} per {{unit}} on {{amount}}' },
+    spendRule: {
+      short: '{{multiplier}} {{rule}}',
+      full: '{{rule}}: {{rate}} per {{unit}} × {{factor}} on {{amount}}',
+    },
+    visit: {
+      short: 'Visit',
+      full: '{{points}} for the visit',
+      fullMinimum: '{{points}} for the visit (spent at least {{minimum}})',
+    },
+    promotion: {
+      short: '{{label}}',
+      full: '{{name}} ({{schedule}}): {{multiplier}} the base points (this line is the extra)',
+      fullBonus: '{{name}} ({{schedule}}): {{points}} bonus',
+    },
+    tier: {
+      short: '{{name}} {{multiplier}}',
+      full: '{{name}} tier ({{points}} in the last {{windowDays}} days): {{multiplier}} the base points (this line is the extra)',
+    },
+    excludedTaxTip: {
+      short: 'Tax',
+      shortTip: 'Tip',
+      shortBoth: 'Tax and tip',
+      full: 'Not counted: tax {{tax}}',
+      fullTip: 'Not counted: tip {{tip}}',
+      fullBoth: 'Not counted: tax {{tax}} and tip {{tip}}',
+    },
+    excludedRule: { short: '{{rule}}', full: 'Not counted: {{rule}}, {{amount}}' },
+    excludedReward: { short: 'Paid with a reward', full: 'Not counted: Paid with a reward, {{amount}}' },
+    excludedNotIncluded: {
+      short: 'Not in an earning category',
+      full: 'Not counted: Not in an earning category, {{amount}}',
+    },
+    belowMinimum: {
+      short: 'Below minimum spend',
+      full: 'Below the minimum spend: {{eligible}} counts towards points; the minimum is {{minimum}}',
+    },
+    noPurchase: {
+      short: 'No purchase',
+      full: 'No purchase: this program gives points only for a purchase of a minimum amount',
+    },
+    schedule: {
+      everyDay: 'every day',
+      hours: '{{from}}–{{to}}',
+      between: '{{start}} to {{end}}',
+      from: 'from {{start}}',
+      until: 'until {{end}}',
+      separator: ', ',
+    },
+    days: {
+      monday: 'Mondays',
+      tuesday: 'Tuesdays',
+      wednesday: 'Wednesdays',
+      thursday: 'Thursdays',
+      friday: 'Fridays',
+      saturday: 'Saturdays',
+      sunday: 'Sundays',
+    },
+  },
   /** Refusals from the kiosk by code; the kiosk's own English message is shown for codes not here. */
   codes: {
     invalid_phone: 'That phone number is not valid.',

@@ -22,6 +22,69 @@ export const common: CatalogShape<typeof en> = {
     syncing: 'Sincronizando…',
     notPaired: 'Sin conexión a un servidor',
   },
+  explain: {
+    spend: { short: '{{amount}} gastados', full: '{{rate}} por cada {{unit}} sobre {{amount}}' },
+    spendRule: {
+      short: '{{multiplier}} {{rule}}',
+      full: '{{rule}}: {{rate}} por cada {{unit}} × {{factor}} sobre {{amount}}',
+    },
+    visit: {
+      short: 'Visita',
+      full: '{{points}} por la visita',
+      fullMinimum: '{{points}} por la visita (gastó al menos {{minimum}})',
+    },
+    promotion: {
+      short: '{{label}}',
+      full: '{{name}} ({{schedule}}): {{multiplier}} los puntos base (esta línea es el extra)',
+      fullBonus: '{{name}} ({{schedule}}): {{points}} de bonificación',
+    },
+    tier: {
+      short: '{{name}} {{multiplier}}',
+      full: 'Nivel {{name}} ({{points}} en los últimos {{windowDays}} días): {{multiplier}} los puntos base (esta línea es el extra)',
+    },
+    excludedTaxTip: {
+      short: 'Impuestos',
+      shortTip: 'Propina',
+      shortBoth: 'Impuestos y propina',
+      full: 'No cuenta: impuestos {{tax}}',
+      fullTip: 'No cuenta: propina {{tip}}',
+      fullBoth: 'No cuenta: impuestos {{tax}} y propina {{tip}}',
+    },
+    excludedRule: { short: '{{rule}}', full: 'No cuenta: {{rule}}, {{amount}}' },
+    excludedReward: {
+      short: 'Pagado con una recompensa',
+      full: 'No cuenta: pagado con una recompensa, {{amount}}',
+    },
+    excludedNotIncluded: {
+      short: 'Fuera de las categorías con puntos',
+      full: 'No cuenta: fuera de las categorías con puntos, {{amount}}',
+    },
+    belowMinimum: {
+      short: 'Por debajo del gasto mínimo',
+      full: 'Por debajo del gasto mínimo: cuentan {{eligible}} para los puntos; el mínimo es {{minimum}}',
+    },
+    noPurchase: {
+      short: 'Sin compra',
+      full: 'Sin compra: este programa da puntos solo por una compra de un importe mínimo',
+    },
+    schedule: {
+      everyDay: 'todos los días',
+      hours: '{{from}}–{{to}}',
+      between: 'del {{start}} al {{end}}',
+      from: 'desde el {{start}}',
+      until: 'hasta el {{end}}',
+      separator: ', ',
+    },
+    days: {
+      monday: 'los lunes',
+      tuesday: 'los martes',
+      wednesday: 'los miércoles',
+      thursday: 'los jueves',
+      friday: 'los viernes',
+      saturday: 'los sábados',
+      sunday: 'los domingos',
+    },
+  },
   codes: {
     invalid_phone: 'Ese número de teléfono no es válido.',
     not_enrolled: 'Este número de teléfono aún no se ha unido al programa.',
