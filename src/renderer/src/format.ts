@@ -23,6 +23,23 @@ export function formatNumber(locale: string, value: number): string {
   return cached(`n|${tag}`, () => new Intl.NumberFormat(tag)).format(value);
 }
 
+/**
+ * Digits of the currency's minor unit (2 for USD and EUR, 0 for JPY), as src/shared/money.ts reads
+ * them from Intl; imported from there, zod would come into the screens' bundle with it. 2 for a
+ * code Intl does not know.
+ */
+export function currencyDigits(currency: string): number {
+  try {
+    const format = cached(
+      `m|en|${currency}`,
+      () => new Intl.NumberFormat('en', { style: 'currency', currency }),
+    ) as Intl.NumberFormat;
+    return format.resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
 /** Money held as integer minor units of an ISO 4217 currency. */
 export function formatMoney(locale: string, money: { amount: number; currency: string }): string {
   const tag = intlLocale(locale);
@@ -30,10 +47,7 @@ export function formatMoney(locale: string, money: { amount: number; currency: s
     `m|${tag}|${money.currency}`,
     () => new Intl.NumberFormat(tag, { style: 'currency', currency: money.currency }),
   ) as Intl.NumberFormat;
-  // The currency's own minor-unit digits (2 for EUR, 0 for JPY), as src/shared/money.ts reads them;
-  // imported from there, zod would come into the screens' bundle with it.
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(money.amount / 10 ** digits);
+  return format.format(money.amount / 10 ** currencyDigits(money.currency));
 }
 
 /** A moment shown in the store's time zone (the till's business day is the store's). */

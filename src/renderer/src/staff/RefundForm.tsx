@@ -2,7 +2,8 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../shared/ipc';
 import { useKiosk } from '../app/kiosk-context';
-import { currencyDigits, ErrorText, TextField, toMinorUnits, useBridgeCall, useFormat } from './common';
+import { currencyDigits } from '../format';
+import { ErrorText, TextField, toMinorUnits, useBridgeCall, useFormat } from './common';
 
 type Refund = ChannelOutput<'sale:refund'>;
 

@@ -192,18 +192,6 @@ export function PinField({
   );
 }
 
-/** Digits of the currency's minor unit (2 for USD, 0 for JPY), as Intl knows them. */
-export function currencyDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    );
-  } catch {
-    return 2;
-  }
-}
-
 /** "12.50" (or "12,50") in major units → 1250 minor units, without floats; null when not an amount. */
 export function toMinorUnits(text: string, digits: number): number | null {
   const match = /^\s*(\d{1,9})(?:[.,](\d*))?\s*$/.exec(text);
