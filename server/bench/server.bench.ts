@@ -44,6 +44,11 @@ const { values: args } = parseArgs({
     'pg-tcp': { type: 'boolean', default: false },
     /** The server's PG_POOL_SIZE (default: one connection per till, plus 5, at most 60). */
     'pg-pool': { type: 'string' },
+    /**
+     * With DATABASE_URL: keep the bench's database when done (its name goes to stderr), to study
+     * the tables a run left, e.g. with EXPLAIN (ANALYZE, WAL) or pg_stat_statements.
+     */
+    'keep-db': { type: 'boolean', default: false },
   },
 });
 const TILLS = Number(args.tills);
@@ -299,7 +304,8 @@ async function main(): Promise<void> {
     try {
       const client = new pg.Client({ connectionString: baseUrl });
       await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      if (args['keep-db'] && !stopPostgres) console.error(`Kept the database ${dbName}.`);
+      else await client.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
       await client.end();
     } catch {
       // the throwaway cluster is deleted anyway

@@ -31,18 +31,28 @@ export async function touchCustomers(
 ): Promise<Map<string, number>> {
   const seqs = new Map<string, number>();
   if (customerIds.length === 0) return seqs;
+  // Nearly every customer is already in the own store's feed: one plain UPDATE moves every feed
+  // row of these customers (own store and others), and only the memberships it did not find are
+  // inserted. (An upsert of the own store's rows would first lock each row, a WAL record more per
+  // customer, and hit the unique index once more.) No concurrent writer can add a membership of
+  // these customers meanwhile: every writer of store_customers holds the customer's balance row,
+  // as the caller does. Both parts share one snapshot; the insert skips what the update moved.
   const { rows } = await tx.query<{ customer_id: string; feed_seq: number }>(
-    `WITH others AS (
+    `WITH moved AS (
        UPDATE store_customers SET feed_xid = ${CURRENT_XID}, feed_seq = nextval('server_seq')
-        WHERE customer_id = ANY($1::uuid[]) AND store_id <> $2
-        RETURNING 1
+        WHERE customer_id = ANY($1::uuid[])
+        RETURNING customer_id, store_id, feed_seq
+     ), added AS (
+       INSERT INTO store_customers (store_id, customer_id, feed_xid, feed_seq)
+       SELECT $2, u.id, ${CURRENT_XID}, nextval('server_seq')
+         FROM unnest($1::uuid[]) AS u(id)
+        WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.customer_id = u.id AND m.store_id = $2)
+        ORDER BY u.id
+       RETURNING customer_id, feed_seq
      )
-     INSERT INTO store_customers (store_id, customer_id, feed_xid, feed_seq)
-     SELECT $2, c.id, ${CURRENT_XID}, nextval('server_seq')
-       FROM (SELECT id FROM unnest($1::uuid[]) AS u(id) ORDER BY id) AS c
-     ON CONFLICT (store_id, customer_id)
-     DO UPDATE SET feed_xid = EXCLUDED.feed_xid, feed_seq = EXCLUDED.feed_seq
-     RETURNING customer_id, feed_seq`,
+     SELECT customer_id, feed_seq FROM moved WHERE store_id = $2
+     UNION ALL
+     SELECT customer_id, feed_seq FROM added`,
     [customerIds, ownStoreId],
   );
   for (const row of rows) seqs.set(row.customer_id, row.feed_seq);
