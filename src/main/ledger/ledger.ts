@@ -12,7 +12,6 @@ import {
 import { KioskError } from '../../shared/errors';
 import {
   ConsentSchema,
-  ExplanationLineSchema,
   explanationOf,
   FirstNameSchema,
   LedgerEventSchema,
@@ -47,6 +46,7 @@ import { StoreSettingsSchema, type StoreSettings } from '../../shared/store';
 import { sectionsOf } from '../../shared/rules/schema';
 import { BusinessDaySchema, businessDayOf } from '../../shared/time';
 import { createCustomerState } from './customer-state';
+import { createExplanationReader, keepsExplanation, storedExplanation } from './explanation';
 
 export interface LedgerDeps {
   db: Db;
@@ -119,7 +119,10 @@ export interface DayCheckIn {
   phone: string;
   points: number;
   receiptId: string | null;
-  /** Why it earned that, as the event kept it (absent for events written before it was kept). */
+  /**
+   * Why it earned that: as the event kept it, or recomputed for programs whose events do not keep it
+   * (./explanation.ts); absent for events written before explanations were kept.
+   */
   explanation?: ExplanationLine[];
 }
 
@@ -188,13 +191,10 @@ function earnedOf(receipt: ReceiptRow): EarnedReceipt {
   };
 }
 
-const StoredExplanationSchema = z.array(ExplanationLineSchema);
-
 /** An event's kept explanation, from its stored JSON; null if it does not parse (never throws). */
 function explanationFrom(json: string): ExplanationLine[] | null {
   try {
-    const parsed = StoredExplanationSchema.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : null;
+    return storedExplanation(JSON.parse(json));
   } catch {
     return null;
   }
@@ -259,6 +259,7 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
 
   const writeEvent = createEventWriter(db, newId);
   const customerState = createCustomerState(db);
+  const explanations = createExplanationReader(db);
   const statements = {
     customer: db.prepare('SELECT phone, first_name FROM customers WHERE phone = ?'),
     insertCustomer: db.prepare(
@@ -317,9 +318,11 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
       `SELECT substr(occurred_at, 1, 16) AS minute, count(*) AS n FROM ledger_events
         WHERE business_day = ? AND type = 'points.earned' GROUP BY minute`,
     ),
+    // The whole body only for events that do not keep their explanation: it is recomputed from it.
     checkInsOfDay: db.prepare(
       `SELECT id, occurred_at, phone, points_delta, json_extract(body, '$.payload.receiptId') AS receipt_id,
-              json_extract(body, '$.payload.explanation') AS explanation
+              json_extract(body, '$.payload.explanation') AS explanation,
+              CASE WHEN json_type(body, '$.payload.explanation') IS NULL THEN body END AS body
          FROM ledger_events WHERE business_day = ? AND type = 'points.earned' ORDER BY seq DESC LIMIT ?`,
     ),
     dayUnsynced: db.prepare(
@@ -439,6 +442,9 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
       }
       const { earning, lot, tierAfter } = evaluation;
       const usesTiers = sectionsOf(program).tiers.levels.length > 0;
+      // Why, kept on the event only where it cannot be recomputed on read (./explanation.ts): for
+      // programs with tiers. The server recomputes the points itself either way.
+      const keepsWhy = keepsExplanation(program) && earning.lines.length > 0;
       const { event, balance } = write(
         {
           type: 'points.earned',
@@ -453,8 +459,7 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
             // The tier the points were actually earned at (for the server's recheck), when the program has tiers.
             ...(usesTiers ? { tierId: earning.tier?.id ?? null } : {}),
             ...(lot.expiresOn ? { expiresOn: lot.expiresOn } : {}),
-            // Why, kept so the cashier can see it later (the server recomputes the points itself).
-            ...(earning.lines.length > 0 ? { explanation: explanationOf(earning.lines) } : {}),
+            ...(keepsWhy ? { explanation: explanationOf(earning.lines) } : {}),
           },
         },
         now,
@@ -662,6 +667,10 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
     return balanceOf(requireCustomer(phone));
   }
 
+  /**
+   * The customer's events, newest first, as stored; a points.earned event that does not keep its
+   * explanation has the recomputed one in its payload (the screens read it there), when there is one.
+   */
   function history(phoneInput: unknown, optionsInput: HistoryOptions = {}): LedgerEvent[] {
     const phone = parsePhone(phoneInput, till.store.country);
     const options = parseInput(HistoryOptionsSchema, optionsInput, 'options');
@@ -673,7 +682,13 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
     ) as {
       body: string;
     }[];
-    return rows.map((row) => LedgerEventSchema.parse(JSON.parse(row.body)));
+    const explain = explanations();
+    return rows.map((row) => {
+      const event = LedgerEventSchema.parse(JSON.parse(row.body));
+      if (event.type !== 'points.earned' || event.payload.explanation !== undefined) return event;
+      const explanation = explain(event);
+      return explanation ? { ...event, payload: { ...event.payload, explanation } } : event;
+    });
   }
 
   function dayTotals(businessDayInput: unknown): DayTotals {
@@ -729,9 +744,24 @@ export function createLedger({ db, clock, newId, initialStore, isOffline = () =>
       points_delta: number;
       receipt_id: string | null;
       explanation: string | null;
+      body: string | null;
     }[];
+    const explain = explanations();
+    const recomputed = (body: string) => {
+      try {
+        const event = LedgerEventSchema.safeParse(JSON.parse(body));
+        return event.success && event.data.type === 'points.earned' ? explain(event.data) : null;
+      } catch {
+        return null;
+      }
+    };
     return rows.map((row) => {
-      const explanation = row.explanation === null ? null : explanationFrom(row.explanation);
+      const explanation =
+        row.explanation !== null
+          ? explanationFrom(row.explanation)
+          : row.body !== null
+            ? recomputed(row.body)
+            : null;
       return {
         eventId: row.id,
         occurredAt: row.occurred_at,

@@ -42,6 +42,7 @@ export function initialiseTill(db: Db, store: StoreSettings, newDeviceId: () => 
       now.toISOString(),
     );
   }).immediate();
+  keepTimeZone(db);
 }
 
 export function loadTillState(db: Db): TillState {
@@ -80,9 +81,26 @@ export function activateProgram(db: Db, program: Program, now: Date): void {
 
 export function updateStoreSettings(db: Db, store: StoreSettings): void {
   const settings = parseInput(StoreSettingsSchema, store, 'store');
-  db.prepare('UPDATE device SET country = ?, currency = ?, time_zone = ?').run(
-    settings.country,
-    settings.currency,
-    settings.timeZone,
-  );
+  db.transaction(() => {
+    db.prepare('UPDATE device SET country = ?, currency = ?, time_zone = ?').run(
+      settings.country,
+      settings.currency,
+      settings.timeZone,
+    );
+    keepTimeZone(db);
+  }).immediate();
+}
+
+/**
+ * Records the device's time zone in store_time_zones from the next event on, when it is not the
+ * zone already recorded there (see migration 0007): the explanation of an earned event is
+ * recomputed with the zone it was earned in. Two changes before the next event keep the last.
+ */
+function keepTimeZone(db: Db): void {
+  db.prepare(
+    `INSERT INTO store_time_zones (from_seq, time_zone)
+     SELECT (SELECT coalesce(max(seq), 0) + 1 FROM ledger_events), d.time_zone FROM device d
+      WHERE d.time_zone IS NOT (SELECT time_zone FROM store_time_zones ORDER BY from_seq DESC LIMIT 1)
+     ON CONFLICT (from_seq) DO UPDATE SET time_zone = excluded.time_zone`,
+  ).run();
 }
