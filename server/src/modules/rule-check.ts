@@ -26,6 +26,9 @@ export interface StoreRules {
 
 export type RuleProblem = Record<string, unknown> & { problem: string };
 
+/** The check compares points only: the English explanation texts would be most of its cost. */
+const POINTS_ONLY = { explain: false } as const;
+
 /** The standing that makes tierFor() answer exactly `tierId` (or no tier). */
 function standingFor(tiers: Tiers, tierId: string | null): TierStanding {
   const tier = tierId === null ? undefined : tiers.levels.find((level) => level.id === tierId);
@@ -61,12 +64,12 @@ export function checkEarned(
   const when = { at, timeZone: store.timeZone };
   let expected: number;
   try {
-    expected = earn(program, standingFor(sections.tiers, tierId), sale, when).points;
+    expected = earn(program, standingFor(sections.tiers, tierId), sale, when, POINTS_ONLY).points;
     if (expected !== payload.points && tierId !== null && sections.tiers.downgrade === 'rolling') {
       // Under a rolling window the till names the tier it last recorded for the customer even when
       // the window no longer reaches it and the sale earned at no tier: accept that reading too
       // (it can only explain fewer points, never more).
-      const untiered = earn(program, standingFor(sections.tiers, null), sale, when).points;
+      const untiered = earn(program, standingFor(sections.tiers, null), sale, when, POINTS_ONLY).points;
       if (untiered === payload.points) expected = untiered;
     }
   } catch (error) {

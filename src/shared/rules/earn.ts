@@ -15,7 +15,7 @@ import { splitByCumulativeFloor } from './rounding';
 import { sectionsOf, type Promotion, type Tier } from './schema';
 import { tierFor, type TierStanding } from './tiers';
 import { currencyUnitText, moneyText, multiplierNumber, multiplierText, pointsText } from './explain';
-import type { EarnMessage } from './message';
+import type { EarnMessage, MessageMoney } from './message';
 
 /**
  * Points a check-in earns, with a line-by-line explanation.
@@ -71,6 +71,15 @@ export interface EarnWhen {
   timeZone: string;
 }
 
+export interface EarnOptions {
+  /**
+   * false: the lines' `label` and `detail` are left empty (their `message` is still there). For a
+   * caller that needs the points only, e.g. the server checking every stored check-in: the English
+   * texts are most of what an earn costs.
+   */
+  explain?: boolean;
+}
+
 interface ExactLine {
   kind: EarnLineKind;
   label: string;
@@ -80,12 +89,39 @@ interface ExactLine {
   exact: bigint;
 }
 
+// The helpers below are module functions, not closures made on every call: earn() runs for every
+// check-in on the till and for every stored check-in on the server.
+
+function meetsSpend(basis: SpendBasis | null, amount: number): boolean {
+  return basis ? spendsAtLeast(basis, amount) : amount === 0;
+}
+
+function nothingEarned(lines: EarnedLine[], eligibleAmount: number, sale: SaleForEarn | null): Earning {
+  return { points: 0, lines, eligibleAmount, tier: null, promotionIds: [], receipt: emptyReceipt(sale) };
+}
+
+/** A basis line's base points in BASE_UNIT units (see earn). */
+function lineBase(basis: SpendBasis, rate: number, line: BasisLine): bigint {
+  return line.excludedBy === null
+    ? BigInt(line.amount) * BigInt(rate) * BigInt(line.percent) * basis.scale.numerator
+    : 0n;
+}
+
+/** A promotion's worth in DENOMINATOR units. */
+function promotionWorth(promotion: Promotion, base: bigint, denominator: bigint): bigint {
+  return promotion.effect.kind === 'multiply'
+    ? base * BigInt(promotion.effect.percent - 100)
+    : BigInt(promotion.effect.points) * denominator;
+}
+
 export function earn(
   program: Program,
   customer: TierStanding,
   sale: SaleForEarn | null,
   when: EarnWhen | null,
+  options: EarnOptions = {},
 ): Earning {
+  const explain = options.explain !== false;
   const sections = sectionsOf(program);
   const { pointsPerCurrencyUnit: rate, pointsPerVisit, minimumSpend } = program.earn;
   const currency = sale?.total.currency ?? null;
@@ -97,39 +133,44 @@ export function earn(
   // multiply the base by (percent − 100), adding one more factor of 100.
   const BASE_UNIT = perMajor * 100n * (basis?.scale.denominator ?? 1n);
   const DENOMINATOR = BASE_UNIT * 100n;
-  const meetsSpend = (amount: number) => (basis ? spendsAtLeast(basis, amount) : amount === 0);
   const saleLineCount = sale?.lines?.length ?? 0;
-  const nothing = (lines: EarnedLine[]): Earning => ({
-    points: 0,
-    lines,
-    eligibleAmount,
-    tier: null,
-    promotionIds: [],
-    receipt: emptyReceipt(sale),
-  });
 
   if (sale === null && minimumSpend > 0) {
-    return nothing([
-      note('No purchase', 'No purchase: this program gives points only for a purchase of a minimum amount', {
-        id: 'noPurchase',
-        values: {},
-      }),
-    ]);
-  }
-  if (sale !== null && !meetsSpend(minimumSpend)) {
-    return nothing([
-      note(
-        'Below minimum spend',
-        `Below the minimum spend: ${moneyText(eligibleAmount, sale.total.currency)} counts towards points; the minimum is ${moneyText(minimumSpend, sale.total.currency)}`,
-        {
-          id: 'belowMinimum',
-          values: {
-            eligible: { amount: eligibleAmount, currency: sale.total.currency },
-            minimum: { amount: minimumSpend, currency: sale.total.currency },
+    return nothingEarned(
+      [
+        note(
+          'No purchase',
+          'No purchase: this program gives points only for a purchase of a minimum amount',
+          {
+            id: 'noPurchase',
+            values: {},
           },
-        },
-      ),
-    ]);
+        ),
+      ],
+      eligibleAmount,
+      sale,
+    );
+  }
+  if (sale !== null && !meetsSpend(basis, minimumSpend)) {
+    return nothingEarned(
+      [
+        note(
+          'Below minimum spend',
+          explain
+            ? `Below the minimum spend: ${moneyText(eligibleAmount, sale.total.currency)} counts towards points; the minimum is ${moneyText(minimumSpend, sale.total.currency)}`
+            : '',
+          {
+            id: 'belowMinimum',
+            values: {
+              eligible: { amount: eligibleAmount, currency: sale.total.currency },
+              minimum: { amount: minimumSpend, currency: sale.total.currency },
+            },
+          },
+        ),
+      ],
+      eligibleAmount,
+      sale,
+    );
   }
 
   const lines: ExactLine[] = [];
@@ -138,8 +179,9 @@ export function earn(
     lines.push({
       kind: 'visit',
       label: 'Visit',
-      detail:
-        minimumSpend > 0 && currency
+      detail: !explain
+        ? ''
+        : minimumSpend > 0 && currency
           ? `${pointsText(pointsPerVisit)} for the visit (spent at least ${moneyText(minimumSpend, currency)})`
           : `${pointsText(pointsPerVisit)} for the visit`,
       message: {
@@ -152,33 +194,27 @@ export function earn(
       exact: visitBase * 100n,
     });
   }
-  const lineBase = (line: BasisLine) =>
-    line.excludedBy === null
-      ? BigInt(line.amount) * BigInt(rate) * BigInt(line.percent) * basis!.scale.numerator
-      : 0n;
-  if (basis && currency && rate > 0) lines.push(...spendLines(basis, rate, currency, lineBase));
-  const base = visitBase + (basis ? basis.lines.reduce((sum, line) => sum + lineBase(line), 0n) : 0n);
+  if (basis && currency && rate > 0) lines.push(...spendLines(basis, rate, currency, explain));
+  let base = visitBase;
+  if (basis) for (const line of basis.lines) base += lineBase(basis, rate, line);
 
   // Promotions: each one's worth in DENOMINATOR units, to pick the best and to explain it.
-  const worth = (promotion: Promotion) =>
-    promotion.effect.kind === 'multiply'
-      ? base * BigInt(promotion.effect.percent - 100)
-      : BigInt(promotion.effect.points) * DENOMINATOR;
   const promotions = choosePromotions(
     sections.promotions.combine,
-    qualifyingPromotions(sections.promotions, when, meetsSpend),
-    worth,
+    qualifyingPromotions(sections.promotions, when, (amount) => meetsSpend(basis, amount)),
+    (promotion) => promotionWorth(promotion, base, DENOMINATOR),
   );
   let extraPercent = 0n; // Σ (multiplier − 100) of everything that scales the base
   let fixedBonus = 0n;
   for (const promotion of promotions) {
     if (promotion.effect.kind === 'multiply') extraPercent += BigInt(promotion.effect.percent - 100);
-    else fixedBonus += worth(promotion);
+    else fixedBonus += promotionWorth(promotion, base, DENOMINATOR);
     lines.push({
       kind: 'promotion',
       label: promotion.label ?? promotion.name,
-      detail:
-        promotion.effect.kind === 'multiply'
+      detail: !explain
+        ? ''
+        : promotion.effect.kind === 'multiply'
           ? `${promotion.name} (${describeSchedule(promotion)}): ${multiplierText(promotion.effect.percent)} the base points (this line is the extra)`
           : `${promotion.name} (${describeSchedule(promotion)}): ${pointsText(promotion.effect.points)} bonus`,
       message: {
@@ -194,7 +230,7 @@ export function earn(
           endDate: promotion.endDate ?? null,
         },
       },
-      exact: worth(promotion),
+      exact: promotionWorth(promotion, base, DENOMINATOR),
     });
   }
 
@@ -203,8 +239,10 @@ export function earn(
     extraPercent += BigInt(tier.earnPercent - 100);
     lines.push({
       kind: 'tier',
-      label: `${tier.name} ${multiplierText(tier.earnPercent)}`,
-      detail: `${tier.name} tier (${pointsText(customer.tierPoints)} in the last ${sections.tiers.windowDays} days): ${multiplierText(tier.earnPercent)} the base points (this line is the extra)`,
+      label: explain ? `${tier.name} ${multiplierText(tier.earnPercent)}` : '',
+      detail: explain
+        ? `${tier.name} tier (${pointsText(customer.tierPoints)} in the last ${sections.tiers.windowDays} days): ${multiplierText(tier.earnPercent)} the base points (this line is the extra)`
+        : '',
       message: {
         id: 'tier',
         values: {
@@ -229,8 +267,8 @@ export function earn(
   const perSaleLine = Array.from({ length: saleLineCount }, () => 0n);
   let receiptExact = visitBase * scale + fixedBonus;
   for (const line of basis?.lines ?? []) {
-    if (line.saleLine === null) receiptExact += lineBase(line) * scale;
-    else perSaleLine[line.saleLine]! += lineBase(line) * scale;
+    if (line.saleLine === null) receiptExact += lineBase(basis!, rate, line) * scale;
+    else perSaleLine[line.saleLine]! += lineBase(basis!, rate, line) * scale;
   }
   const [receiptPoints = 0, ...linePoints] = splitByCumulativeFloor(
     [receiptExact, ...perSaleLine],
@@ -262,14 +300,17 @@ export function earn(
   };
 }
 
+function paidMoney(basis: SpendBasis, currency: string, amount: number): MessageMoney {
+  return { amount: paidAmount(basis, amount), currency };
+}
+
+function paidText(basis: SpendBasis, currency: string, amount: number): string {
+  return moneyText(paidAmount(basis, amount), currency);
+}
+
 /** Spend lines grouped by rate (base first, then each multiply rule), then what did not earn. */
-function spendLines(
-  basis: SpendBasis,
-  rate: number,
-  currency: string,
-  lineBase: (line: BasisLine) => bigint,
-): ExactLine[] {
-  const unit = currencyUnitText(currency);
+function spendLines(basis: SpendBasis, rate: number, currency: string, explain: boolean): ExactLine[] {
+  const unit = explain ? currencyUnitText(currency) : '';
   const groups = new Map<string, { percent: number; rule: string | null; amount: number; exact: bigint }>();
   const excluded = new Map<string, number>();
   for (const line of basis.lines) {
@@ -280,46 +321,50 @@ function spendLines(
     const key = line.multiplyRule ?? '';
     const group = groups.get(key) ?? { percent: line.percent, rule: line.multiplyRule, amount: 0, exact: 0n };
     group.amount += line.amount;
-    group.exact += lineBase(line) * 100n;
+    group.exact += lineBase(basis, rate, line) * 100n;
     groups.set(key, group);
   }
   const ordered = [...groups.values()].sort((a, b) => Number(a.rule !== null) - Number(b.rule !== null));
-  const paidMoney = (amount: number) => ({ amount: paidAmount(basis, amount), currency });
-  const paid = (amount: number) => moneyText(paidAmount(basis, amount), currency);
   const lines: ExactLine[] = ordered.map((group) =>
     group.rule === null
       ? {
           kind: 'spend',
-          label: `${paid(group.amount)} spent`,
-          detail: `${pointsText(rate)} per ${unit} on ${paid(group.amount)}`,
-          message: { id: 'spend', values: { amount: paidMoney(group.amount), rate } },
+          label: explain ? `${paidText(basis, currency, group.amount)} spent` : '',
+          detail: explain
+            ? `${pointsText(rate)} per ${unit} on ${paidText(basis, currency, group.amount)}`
+            : '',
+          message: { id: 'spend', values: { amount: paidMoney(basis, currency, group.amount), rate } },
           exact: group.exact,
         }
       : {
           kind: 'spend',
-          label: `${multiplierText(group.percent)} ${group.rule}`,
-          detail: `${group.rule}: ${pointsText(rate)} per ${unit} × ${multiplierNumber(group.percent)} on ${paid(group.amount)}`,
+          label: explain ? `${multiplierText(group.percent)} ${group.rule}` : '',
+          detail: explain
+            ? `${group.rule}: ${pointsText(rate)} per ${unit} × ${multiplierNumber(group.percent)} on ${paidText(basis, currency, group.amount)}`
+            : '',
           message: {
             id: 'spendRule',
             values: {
               rule: group.rule,
               multiplierPercent: group.percent,
               rate,
-              amount: paidMoney(group.amount),
+              amount: paidMoney(basis, currency, group.amount),
             },
           },
           exact: group.exact,
         },
   );
   if (basis.tax + basis.tip > 0) {
-    const what = [
-      basis.tax > 0 ? `tax ${moneyText(basis.tax, currency)}` : null,
-      basis.tip > 0 ? `tip ${moneyText(basis.tip, currency)}` : null,
-    ].filter((part) => part !== null);
+    const what = explain
+      ? [
+          basis.tax > 0 ? `tax ${moneyText(basis.tax, currency)}` : null,
+          basis.tip > 0 ? `tip ${moneyText(basis.tip, currency)}` : null,
+        ].filter((part) => part !== null)
+      : [];
     lines.push({
       kind: 'excluded',
       label: basis.tax > 0 && basis.tip > 0 ? 'Tax and tip' : basis.tax > 0 ? 'Tax' : 'Tip',
-      detail: `Not counted: ${what.join(' and ')}`,
+      detail: explain ? `Not counted: ${what.join(' and ')}` : '',
       message: {
         id: 'excludedTaxTip',
         values: {
@@ -334,13 +379,13 @@ function spendLines(
     lines.push({
       kind: 'excluded',
       label: reason,
-      detail: `Not counted: ${reason}, ${paid(amount)}`,
+      detail: explain ? `Not counted: ${reason}, ${paidText(basis, currency, amount)}` : '',
       message:
         reason === REWARD_LINE
-          ? { id: 'excludedReward', values: { amount: paidMoney(amount) } }
+          ? { id: 'excludedReward', values: { amount: paidMoney(basis, currency, amount) } }
           : reason === NOT_INCLUDED
-            ? { id: 'excludedNotIncluded', values: { amount: paidMoney(amount) } }
-            : { id: 'excludedRule', values: { rule: reason, amount: paidMoney(amount) } },
+            ? { id: 'excludedNotIncluded', values: { amount: paidMoney(basis, currency, amount) } }
+            : { id: 'excludedRule', values: { rule: reason, amount: paidMoney(basis, currency, amount) } },
       exact: 0n,
     });
   }

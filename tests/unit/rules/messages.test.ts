@@ -229,3 +229,28 @@ describe('earn: messages agree with their lines (property)', () => {
     );
   });
 });
+
+describe('earn without the explanation texts (property)', () => {
+  it('earns exactly what the explained earn does, with the same lines and messages, and empty texts', () => {
+    fc.assert(
+      fc.property(explainProgramArb, explainCustomerArb, explainSaleArb, (program, customer, sale) => {
+        const explained = earn(program, customer, sale, TUESDAY_10AM);
+        const pointsOnly = earn(program, customer, sale, TUESDAY_10AM, { explain: false });
+        const withoutTexts = (lines: EarnedLine[]) =>
+          lines.map(({ kind, points, message }) => ({ kind, points, message }));
+        expect(pointsOnly.points).toBe(explained.points);
+        expect(pointsOnly.receipt).toEqual(explained.receipt);
+        expect(pointsOnly.tier).toEqual(explained.tier);
+        expect(pointsOnly.promotionIds).toEqual(explained.promotionIds);
+        expect(pointsOnly.eligibleAmount).toBe(explained.eligibleAmount);
+        expect(withoutTexts(pointsOnly.lines)).toEqual(withoutTexts(explained.lines));
+        // Every text built from numbers is left out (constant labels such as "Tip" may stay).
+        for (const l of pointsOnly.lines) {
+          if (l.kind === 'spend' || l.kind === 'tier') expect(l.label).toBe('');
+          if (l.message.id !== 'noPurchase') expect(l.detail).toBe('');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
