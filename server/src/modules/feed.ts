@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database';
+import { arrayLiteral } from '../db/array-literal';
 import type { PullChange, PullResponse, StoreInfo } from '../../../src/shared/sync';
 import type { Program } from '../../../src/shared/program';
 
@@ -53,7 +54,8 @@ export async function touchCustomers(
      SELECT customer_id, feed_seq FROM moved WHERE store_id = $2
      UNION ALL
      SELECT customer_id, feed_seq FROM added`,
-    [customerIds, ownStoreId],
+    // Customer ids come from the database (balances), never from a request: no quoting needed.
+    [arrayLiteral(customerIds), ownStoreId],
   );
   for (const row of rows) seqs.set(row.customer_id, row.feed_seq);
   return seqs;

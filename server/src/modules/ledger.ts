@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { type Database, type Queryable, isRetryableDbError } from '../db/database';
+import { arrayLiteral } from '../db/array-literal';
 import { type EventPayload, type LedgerEvent, canonicalJson, pointsDelta } from '../../../src/shared/events';
 import { errorCodes } from '../../../src/shared/errors';
 import type {
@@ -458,24 +459,6 @@ async function insertEvents(
   return new Set(stored?.ids ? stored.ids.split(',') : []);
 }
 
-/**
- * A PostgreSQL array literal of values that never need quoting, by where they come from: uuids
- * read from the database, SHA-256 hex digests, integers (null is NULL). Not for text from a
- * request: that would need the driver's quoting.
- */
-function arrayLiteral(values: readonly (string | number | null)[]): string {
-  let text = '{';
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (i > 0) text += ',';
-    if (value === null || value === undefined) text += 'NULL';
-    else if (typeof value === 'string') text += value;
-    else if (Number.isSafeInteger(value)) text += value;
-    else throw new Error(`not an integer: ${value}`);
-  }
-  return `${text}}`;
-}
-
 async function storeRejections(
   tx: Queryable,
   deviceId: string,
@@ -573,15 +556,16 @@ async function applyBalances(
        event_count = balances.event_count + EXCLUDED.event_count,
        updated_at = now()
      RETURNING customer_id, points`,
+    // Customer ids read from the database and integers: array literals, no per-element quoting.
     [
-      list.map((x) => x.customer_id),
-      list.map((x) => x.points),
-      list.map((x) => x.earned),
-      list.map((x) => x.redeemed),
-      list.map((x) => x.reversed),
-      list.map((x) => x.restored),
-      list.map((x) => x.adjusted),
-      list.map((x) => x.event_count),
+      arrayLiteral(list.map((x) => x.customer_id)),
+      arrayLiteral(list.map((x) => x.points)),
+      arrayLiteral(list.map((x) => x.earned)),
+      arrayLiteral(list.map((x) => x.redeemed)),
+      arrayLiteral(list.map((x) => x.reversed)),
+      arrayLiteral(list.map((x) => x.restored)),
+      arrayLiteral(list.map((x) => x.adjusted)),
+      arrayLiteral(list.map((x) => x.event_count)),
     ],
   );
   const phoneOf = new Map([...customerByPhone].map(([phone, id]) => [id, phone]));

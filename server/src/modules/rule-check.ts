@@ -40,7 +40,7 @@ function standingFor(tiers: Tiers, tierId: string | null): TierStanding {
 
 export function checkEarned(
   program: Program,
-  event: Extract<LedgerEvent, { type: 'points.earned' }>,
+  event: Pick<Extract<LedgerEvent, { type: 'points.earned' }>, 'payload' | 'occurredAt'>,
   store: StoreRules,
 ): RuleProblem | null {
   const payload: EventPayload<'points.earned'> = event.payload;
@@ -90,7 +90,7 @@ export function checkEarned(
 
 export function checkRedeemed(
   program: Program,
-  event: Extract<LedgerEvent, { type: 'points.redeemed' }>,
+  event: Pick<Extract<LedgerEvent, { type: 'points.redeemed' }>, 'payload'>,
 ): RuleProblem | null {
   const { rewardId, points } = event.payload;
   const reward = program.rewards.find((r) => r.id === rewardId);

@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../db/database';
-import type { LedgerEvent } from '../../../src/shared/events';
+import type { LedgerEventOf } from '../../../src/shared/events';
 import { type NewFlag, raiseFlags } from './flags';
 import { type RuleProblem, type StoreRules, checkEarned, checkRedeemed } from './rule-check';
 import { programVersions } from './stores';
@@ -42,12 +42,28 @@ export interface RecheckPass {
   more: boolean;
 }
 
+/** What the check reads of an event (not its whole body: jsonb output is most of a pass's cost). */
+type CheckedEvent = {
+  [T in 'points.earned' | 'points.redeemed']: Pick<
+    LedgerEventOf<T>,
+    'id' | 'type' | 'ruleVersion' | 'occurredAt' | 'payload'
+  >;
+}['points.earned' | 'points.redeemed'];
+
 interface StoredEvent {
   server_seq: number;
   device_id: string;
   store_id: string;
   customer_id: string | null;
-  body: LedgerEvent;
+  body: CheckedEvent;
+}
+
+interface StoredRow extends Omit<StoredEvent, 'body'> {
+  id: string;
+  type: CheckedEvent['type'];
+  rule_version: number;
+  occurred_at: string;
+  payload: CheckedEvent['payload'];
 }
 
 // A store's currency and time zone never change (no API changes them), so a process may keep them.
@@ -153,13 +169,30 @@ export async function recheckPass(db: Database, options: { wait?: boolean } = {}
     let flagged = 0;
     let more = false;
     if (mark.seq !== null && mark.xid !== null && snap.xmin >= mark.xid) {
-      const { rows } = await tx.query<StoredEvent>(
-        `SELECT server_seq, device_id, store_id, customer_id, body FROM ledger_events
+      // The columns hold the body's id, type and ruleVersion; of the body itself only the payload
+      // and the till's occurredAt (as written, not re-formatted by a timestamptz round trip).
+      const read = await tx.query<StoredRow>(
+        `SELECT server_seq, device_id, store_id, customer_id, id, type, rule_version,
+                body->>'occurredAt' AS occurred_at, body->'payload' AS payload
+           FROM ledger_events
           WHERE server_seq > $1 AND server_seq <= $2 AND type IN ('points.earned', 'points.redeemed')
           ORDER BY server_seq
           LIMIT $3`,
         [cursor, mark.seq, PASS_LIMIT],
       );
+      const rows = read.rows.map((row): StoredEvent => ({
+        server_seq: row.server_seq,
+        device_id: row.device_id,
+        store_id: row.store_id,
+        customer_id: row.customer_id,
+        body: {
+          id: row.id,
+          type: row.type,
+          ruleVersion: row.rule_version,
+          occurredAt: row.occurred_at,
+          payload: row.payload,
+        } as CheckedEvent,
+      }));
       checked = rows.length;
       const byStore = new Map<string, StoredEvent[]>();
       for (const row of rows) {

@@ -216,6 +216,8 @@ describe('canonicalJson', () => {
       canonicalJson({ a: { c: null, d: [1, { e: 3, f: 2 }] }, b: 1 }),
     );
     expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
+    // Left out as JSON.stringify leaves them out, wherever they come in the key order.
+    expect(canonicalJson({ a: undefined, b: [1, undefined], c: undefined })).toBe('{"b":[1,null]}');
   });
 
   it('is JSON that parses back to the same value, whatever order its keys were in', () => {
