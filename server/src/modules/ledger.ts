@@ -647,7 +647,10 @@ async function applyProfiles(
      FROM json_to_recordset($1::json) AS x(
             id uuid, enrolled_at timestamptz, first_name text, terms_version text,
             terms_accepted_at timestamptz, sms_consent boolean, sms_consent_at timestamptz)
-     WHERE c.id = x.id`,
-    [JSON.stringify([...profiles.values()])],
+     WHERE c.id = x.id AND c.id = ANY($2::uuid[])`,
+    // The ids again as an array: json_to_recordset is estimated at 100 rows whatever it holds, so
+    // without an index condition on customers the planner hashes the records and reads every
+    // customer through the primary key (26,000 in the load benchmark) to join a handful.
+    [JSON.stringify([...profiles.values()]), arrayLiteral([...profiles.keys()])],
   );
 }
