@@ -1,6 +1,7 @@
 import type { EventPayload, LedgerEvent } from '../../../src/shared/events';
 import type { Program } from '../../../src/shared/program';
 import { earn, lotExpiresOn, type TierStanding } from '../../../src/shared/rules';
+import { saleOfEarned } from '../../../src/shared/rules/basis';
 import { wallClock } from '../../../src/shared/rules/calendar';
 import { sectionsOf, type Tiers } from '../../../src/shared/rules/schema';
 
@@ -52,14 +53,7 @@ export function checkEarned(
   }
   const sections = sectionsOf(program);
   const tierId = payload.tierId ?? null;
-  const sale = payload.total
-    ? {
-        total: payload.total,
-        ...(payload.tax ? { tax: payload.tax } : {}),
-        ...(payload.tip ? { tip: payload.tip } : {}),
-        ...(payload.lines ? { lines: payload.lines } : {}),
-      }
-    : null;
+  const sale = saleOfEarned(payload);
   const at = new Date(event.occurredAt);
   const when = { at, timeZone: store.timeZone };
   let expected: number;

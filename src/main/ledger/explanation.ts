@@ -8,6 +8,7 @@ import {
 } from '../../shared/events';
 import { ProgramSchema, type Program } from '../../shared/program';
 import { earn, type TierStanding } from '../../shared/rules';
+import { saleOfEarned } from '../../shared/rules/basis';
 import { sectionsOf } from '../../shared/rules/schema';
 
 /**
@@ -60,14 +61,7 @@ export function recomputedExplanation(
   if (keepsExplanation(program)) return null;
   const { payload } = event;
   // The sale as checkIn had it, from what the event kept of it (as the server's rule check does).
-  const sale = payload.total
-    ? {
-        total: payload.total,
-        ...(payload.tax ? { tax: payload.tax } : {}),
-        ...(payload.tip ? { tip: payload.tip } : {}),
-        ...(payload.lines ? { lines: payload.lines } : {}),
-      }
-    : null;
+  const sale = saleOfEarned(payload);
   const earning = earn(program, NO_TIER, sale, { at: new Date(event.occurredAt), timeZone });
   if (earning.points !== payload.points || earning.lines.length === 0) return null;
   return storedExplanation(explanationOf(earning.lines));

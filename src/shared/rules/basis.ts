@@ -32,6 +32,26 @@ export interface SaleForEarn {
   lines?: readonly SaleLineForEarn[] | undefined;
 }
 
+/**
+ * The sale a points.earned event was earned on, from what its payload kept of it (null: a visit
+ * with no sale). The till recomputing a check-in's explanation and the server checking its points
+ * both start here, so they read the event the same way.
+ */
+export function saleOfEarned(payload: {
+  total: Money | null;
+  tax?: Money | undefined;
+  tip?: Money | undefined;
+  lines?: readonly SaleLineForEarn[] | undefined;
+}): SaleForEarn | null {
+  if (!payload.total) return null;
+  return {
+    total: payload.total,
+    ...(payload.tax ? { tax: payload.tax } : {}),
+    ...(payload.tip ? { tip: payload.tip } : {}),
+    ...(payload.lines ? { lines: payload.lines } : {}),
+  };
+}
+
 export interface BasisLine {
   /** Position in sale.lines, or null for the amount the lines do not itemise. */
   saleLine: number | null;
