@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, PushResponse, SeqGapResponse } from '../../src/shared/sync';
-import { type TestServer, type Till, createTestServer, phone } from './support/harness';
+import { openPostgres } from '../src/db/database';
+import { DB_KIND, type TestServer, type Till, createTestServer, phone } from './support/harness';
 
 let server: TestServer;
 let storeId: string;
@@ -352,6 +353,56 @@ describe('push: redemptions, flags and clocks', () => {
       [phone(31), 4],
     ]);
   });
+});
+
+describe('push: new customers', () => {
+  it.runIf(DB_KIND === 'postgres')(
+    'a new phone is committed before the push waits for anything, so other pushes of it need not wait for that push',
+    async () => {
+      const till = await newTill();
+      const known = phone(40);
+      const fresh = phone(41);
+      await till.push([till.earned(known, 'K-1', 1_00)]);
+      const { rows } = await server.db.query<{ id: string }>('SELECT id FROM customers WHERE phone = $1', [
+        known,
+      ]);
+      // Another writer holds the known customer's balance row, so the push below stops there.
+      const holder = openPostgres({ url: server.database.url as string, poolSize: 1 });
+      let release: () => void = () => {};
+      let held: () => void = () => {};
+      const holding = new Promise<void>((resolve) => (held = resolve));
+      const holderDone = holder.transaction(async (tx) => {
+        await tx.query('SELECT 1 FROM balances WHERE customer_id = $1 FOR UPDATE', [rows[0]?.id]);
+        held();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await holding;
+      let pushEnded = false;
+      const pushing = till
+        .push([till.earned(fresh, 'K-2', 2_00), till.earned(known, 'K-3', 3_00)])
+        .finally(() => (pushEnded = true));
+      try {
+        // The new phone's customer is visible to everyone while that push still waits.
+        let visible = 0;
+        for (let i = 0; i < 200 && visible === 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          visible = await server.count('customers', 'phone = $1', [fresh]);
+        }
+        expect(visible).toBe(1);
+        expect(pushEnded).toBe(false);
+      } finally {
+        release();
+        await holderDone;
+        await holder.close();
+      }
+      const res = await pushing;
+      expect(res.status).toBe(200);
+      expect(res.body.results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+      expect(balanceOf(res.body, fresh)).toBe(2);
+      expect(balanceOf(res.body, known)).toBe(4);
+      expect(await server.count('customers', 'phone = $1', [fresh])).toBe(1);
+    },
+  );
 });
 
 describe('push: references', () => {

@@ -103,20 +103,57 @@ export async function push(
     };
   });
   const skewMs = Date.parse(request.sentAt) - options.now.getTime();
+  let createdAhead = false;
   // Deadlocks cannot happen by design (locks are taken in a fixed order), but PostgreSQL may still
   // ask for a retry (e.g. serialization failure after failover); three tries, then a 5xx.
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt = 1; ;) {
     try {
       // Every statement of a push touches at most the batch's keys: index look-ups only (see
       // Database.transaction), whatever the tables' statistics say.
-      return await db.transaction((tx) => applyBatch(tx, device, prepared, skewMs, options), {
-        keyLookupsOnly: true,
-      });
+      return await db.transaction(
+        (tx) => applyBatch(tx, device, prepared, skewMs, options, { mayCreateCustomers: createdAhead }),
+        { keyLookupsOnly: true },
+      );
     } catch (error) {
-      if (attempt < 3 && isRetryableDbError(error)) continue;
+      if (error instanceof UnknownCustomers && !createdAhead) {
+        await createCustomers(db, error.phones);
+        createdAhead = true;
+        continue;
+      }
+      if (attempt++ < 3 && isRetryableDbError(error)) continue;
       throw error;
     }
   }
+}
+
+/**
+ * Thrown inside a push's transaction when some of its phones have no customer yet: the push rolls
+ * back (it has only read so far), creates them in a statement of their own, and starts again.
+ *
+ * Why not insert them in the push's transaction: a new phone's row in the unique index stays
+ * uncommitted until the whole push commits, and every other push of that phone waits for it. When
+ * many tills push new customers at once (a chain's first sync, a store's tills back from an
+ * outage, neighbouring stores sharing customers) those waits chain pushes of different stores
+ * one after another. In a short statement of its own the wait lasts one insert.
+ */
+class UnknownCustomers extends Error {
+  constructor(readonly phones: string[]) {
+    super(`${phones.length} customers are not known yet`);
+  }
+}
+
+/**
+ * Creates customers by phone, committed at once (see UnknownCustomers). A customer created here
+ * whose push then fails holds only its phone number, which the till pushes again; erasure treats
+ * it like any other customer.
+ */
+async function createCustomers(db: Database, phones: string[]): Promise<void> {
+  // Sorted, so two pushes creating the same phones wait for each other in one order (no deadlock).
+  await db.query(
+    `INSERT INTO customers (phone) SELECT phone FROM unnest($1::text[]) AS u(phone) ORDER BY phone
+     ON CONFLICT (phone) DO NOTHING`,
+    [[...phones].sort()],
+  );
 }
 
 async function applyBatch(
@@ -125,6 +162,7 @@ async function applyBatch(
   batch: Prepared[],
   skewMs: number,
   options: PushOptions,
+  { mayCreateCustomers }: { mayCreateCustomers: boolean },
 ): Promise<{ response: PushResponse; stats: PushStats }> {
   const deviceResult = await tx.query<DeviceRow>(
     'SELECT store_id, last_seq, revoked_at, clock_skew_ms FROM devices WHERE id = $1 FOR UPDATE',
@@ -151,12 +189,14 @@ async function applyBatch(
 
   if (old.length > 0) await answerRetries(tx, device.id, old, results);
 
-  // Customers of the new events, created when unknown. Not locked here: the only lock on a
-  // customer is its balance row, taken late (just before commit), so pushes that share customers
-  // overlap for as short a time as possible.
+  // Customers of the new events. Not locked here: the only lock on a customer is its balance row,
+  // taken late (just before commit), so pushes that share customers overlap for as short a time as
+  // possible. Unknown ones are created ahead, outside this transaction (UnknownCustomers), except
+  // on the attempt after that, which creates any still missing itself so that a push always ends.
   const customerByPhone = await ensureCustomers(
     tx,
     fresh.flatMap((p) => (p.event.phone ? [p.event.phone] : [])),
+    mayCreateCustomers,
   );
 
   const accepted: Prepared[] = [];
@@ -375,7 +415,11 @@ async function answerRetries(
   }
 }
 
-async function ensureCustomers(tx: Queryable, phones: string[]): Promise<Map<string, string>> {
+async function ensureCustomers(
+  tx: Queryable,
+  phones: string[],
+  mayCreate: boolean,
+): Promise<Map<string, string>> {
   const byPhone = new Map<string, string>();
   const wanted = [...new Set(phones)].sort();
   if (wanted.length === 0) return byPhone;
@@ -389,6 +433,7 @@ async function ensureCustomers(tx: Queryable, phones: string[]): Promise<Map<str
   for (const row of known.rows) byPhone.set(row.phone, row.id);
   const unknown = wanted.filter((phone) => !byPhone.has(phone));
   if (unknown.length === 0) return byPhone;
+  if (!mayCreate) throw new UnknownCustomers(unknown);
   const { rows } = await tx.query<{ id: string; phone: string }>(
     `WITH added AS (
        INSERT INTO customers (phone) SELECT phone FROM unnest($1::text[]) AS u(phone) ORDER BY phone
