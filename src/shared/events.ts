@@ -257,7 +257,8 @@ export function pointsDelta(event: Pick<LedgerEvent, 'type' | 'payload'>): numbe
  */
 export function canonicalJson(value: unknown): string {
   // Written out by hand, one string appended to, rather than sorting a copy and stringifying it:
-  // this runs on every check-in and for every event the server receives.
+  // this runs on every check-in and for every event the server receives. Its bytes must never
+  // change (stored body hashes depend on them); a property test holds it to the plain form.
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
     let out = '[';
@@ -265,14 +266,43 @@ export function canonicalJson(value: unknown): string {
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const keys = sortedInPlace(Object.keys(record));
   let out = '{';
-  for (const key of keys) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
     const item = record[key];
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    out += (out.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + canonicalJson(item);
+    out += (out.length > 1 ? ',' : '') + quotedKey(key) + ':' + canonicalJson(item);
   }
   return `${out}}`;
+}
+
+/**
+ * Insertion sort, in UTF-16 code unit order like Array.prototype.sort's default: an event's
+ * objects have a handful of keys, where this is about a third cheaper than the built-in sort.
+ */
+function sortedInPlace(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (keys[j] as string) > key; j--) keys[j + 1] = keys[j] as string;
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
+// The same few dozen keys come back in every event; quoting them once halves canonicalJson's
+// time. Bounded, because open records (explanation message values) bring keys from the wire.
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_LIMIT = 1000;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_LIMIT) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 function clipped(text: string, max: number): string {

@@ -239,6 +239,38 @@ describe('canonicalJson', () => {
       }),
     );
   });
+
+  it('writes exactly the bytes of sorting the keys and stringifying (stored body hashes depend on them)', () => {
+    // The plain form canonicalJson has always written; its faster code must never differ.
+    const plain = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+      if (Array.isArray(v)) return `[${v.map(plain).join(',')}]`;
+      const record = v as Record<string, unknown>;
+      const fields = Object.keys(record)
+        .sort()
+        .filter((key) => !['undefined', 'function', 'symbol'].includes(typeof record[key]))
+        .map((key) => `${JSON.stringify(key)}:${plain(record[key])}`);
+      return `{${fields.join(',')}}`;
+    };
+    // Keys of every kind: quotes, control characters, lone surrogates, digits only ("10" sorts
+    // before "9" as text, not as a number), and one key seen under many values.
+    const key = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.nat(20).map(String),
+      fc.constantFrom('id', 'type'),
+    );
+    fc.assert(
+      fc.property(
+        fc.object({ key, maxDepth: 3, withNullPrototype: true }),
+        fc.jsonValue(),
+        (object, json) => {
+          expect(canonicalJson(object)).toBe(plain(object));
+          expect(canonicalJson(json)).toBe(plain(json));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });
 
 describe('businessDayOf', () => {
