@@ -279,7 +279,8 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * Insertion sort, in UTF-16 code unit order like Array.prototype.sort's default: an event's
- * objects have a handful of keys, where this is about a third cheaper than the built-in sort.
+ * objects have a handful of keys, where this beats the built-in sort's set-up. With the quoted
+ * keys below, canonicalJson takes 0.8 ms for 500 events instead of 1.4.
  */
 function sortedInPlace(keys: string[]): string[] {
   for (let i = 1; i < keys.length; i++) {
@@ -291,8 +292,8 @@ function sortedInPlace(keys: string[]): string[] {
   return keys;
 }
 
-// The same few dozen keys come back in every event; quoting them once halves canonicalJson's
-// time. Bounded, because open records (explanation message values) bring keys from the wire.
+// The same few dozen keys come back in every event, so each is quoted once. Bounded, because open
+// records (explanation message values) bring keys from the wire.
 const quotedKeys = new Map<string, string>();
 const QUOTED_KEYS_LIMIT = 1000;
 
