@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -10,7 +10,7 @@ import type { PushResponse, RegisterResponse } from '../../src/shared/sync';
 import { freePort, startThrowawayPostgres } from '../tests/support/postgres';
 
 /**
- * `npm run bench:server [-- --json] [--tills 50] [--batches 6] [--processes 1] [--time-limit 180]`
+ * `npm run bench:server [-- --json] [--tills 50] [--batches 6] [--processes <CPUs>] [--time-limit 180]`
  *
  * Loopback only, bounded in count and time. Starts PostgreSQL (DATABASE_URL, or a private
  * throwaway cluster with PostgreSQL's default durability), starts the server as its own process(es)
@@ -23,6 +23,11 @@ import { freePort, startThrowawayPostgres } from '../tests/support/postgres';
  * rounds) see the same machine. Then push latency percentiles with the tills pushing on a schedule
  * at --paced-load (default 0.5) of the measured throughput (paced phase); latency of the
  * saturated push rounds is reported beside it.
+ *
+ * The server runs as one process per CPU by default, the tills spread over them in turn as a load
+ * balancer would: the deployment docs/server.md describes. One Node process runs its JavaScript on
+ * one core; alone, it made PostgreSQL wait at the start of every round while it parsed the 50
+ * bodies. `--processes 1` measures a single process.
  */
 
 const { values: args } = parseArgs({
@@ -31,7 +36,7 @@ const { values: args } = parseArgs({
     tills: { type: 'string', default: '50' },
     batches: { type: 'string', default: '6' },
     'batch-size': { type: 'string', default: '500' },
-    processes: { type: 'string', default: '1' },
+    processes: { type: 'string', default: String(availableParallelism()) },
     'time-limit': { type: 'string', default: '240' },
     'paced-batches': { type: 'string', default: '3' },
     'paced-load': { type: 'string', default: '0.5' },
@@ -42,7 +47,7 @@ const { values: args } = parseArgs({
      * and the raw baseline use the same transport; ignored with DATABASE_URL).
      */
     'pg-tcp': { type: 'boolean', default: false },
-    /** The server's PG_POOL_SIZE (default: one connection per till, plus 5, at most 60). */
+    /** Each server process's PG_POOL_SIZE (default: one connection per till it serves, plus 5, at most 60). */
     'pg-pool': { type: 'string' },
     /**
      * With DATABASE_URL: keep the bench's database when done (its name goes to stderr), to study
@@ -180,7 +185,7 @@ async function startServer(databaseUrl: string): Promise<Server> {
         RATE_LIMIT_PER_IP: '10000000',
         RATE_LIMIT_PER_TOKEN: '10000000',
         RATE_LIMIT_REGISTER_PER_IP: '10000000',
-        PG_POOL_SIZE: args['pg-pool'] ?? String(Math.min(60, TILLS + 5)),
+        PG_POOL_SIZE: args['pg-pool'] ?? String(Math.min(60, Math.ceil(TILLS / PROCESSES) + 5)),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
