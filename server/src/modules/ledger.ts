@@ -143,11 +143,11 @@ class UnknownCustomers extends Error {
 }
 
 /**
- * Creates customers by phone, committed at once (see UnknownCustomers). A customer created here
- * whose push then fails holds only its phone number, which the till pushes again; erasure treats
- * it like any other customer.
+ * Creates customers by phone. Called on the pool, it commits at once (see UnknownCustomers): a
+ * customer created there whose push then fails holds only its phone number, which the till pushes
+ * again; erasure treats it like any other customer.
  */
-async function createCustomers(db: Database, phones: string[]): Promise<void> {
+async function createCustomers(db: Queryable, phones: string[]): Promise<void> {
   // Sorted, so two pushes creating the same phones wait for each other in one order (no deadlock).
   await db.query(
     `INSERT INTO customers (phone) SELECT phone FROM unnest($1::text[]) AS u(phone) ORDER BY phone
@@ -434,28 +434,15 @@ async function ensureCustomers(
   const unknown = wanted.filter((phone) => !byPhone.has(phone));
   if (unknown.length === 0) return byPhone;
   if (!mayCreate) throw new UnknownCustomers(unknown);
-  const { rows } = await tx.query<{ id: string; phone: string }>(
-    `WITH added AS (
-       INSERT INTO customers (phone) SELECT phone FROM unnest($1::text[]) AS u(phone) ORDER BY phone
-       ON CONFLICT (phone) DO NOTHING
-       RETURNING id, phone)
-     SELECT id, phone FROM added
-     UNION ALL
-     SELECT c.id, c.phone FROM customers c WHERE c.phone = ANY($1::text[])`,
+  await createCustomers(tx, unknown);
+  // A new statement sees both what this one inserted and what a concurrent push committed while
+  // the insert waited for it.
+  const created = await tx.query<{ id: string; phone: string }>(
+    'SELECT id, phone FROM customers WHERE phone = ANY($1::text[])',
     [unknown],
   );
-  for (const row of rows) byPhone.set(row.phone, row.id);
-  // A customer created by a concurrent push that committed while this statement waited is not in
-  // this statement's snapshot; a new statement sees it.
-  const missing = unknown.filter((phone) => !byPhone.has(phone));
-  if (missing.length > 0) {
-    const again = await tx.query<{ id: string; phone: string }>(
-      'SELECT id, phone FROM customers WHERE phone = ANY($1::text[])',
-      [missing],
-    );
-    for (const row of again.rows) byPhone.set(row.phone, row.id);
-    if (again.rows.length !== missing.length) throw new Error('customers vanished while being created');
-  }
+  for (const row of created.rows) byPhone.set(row.phone, row.id);
+  if (created.rows.length !== unknown.length) throw new Error('customers vanished while being created');
   return byPhone;
 }
 
