@@ -39,6 +39,12 @@ const { values: args } = parseArgs({
     processes: { type: 'string', default: String(availableParallelism()) },
     'time-limit': { type: 'string', default: '240' },
     'paced-batches': { type: 'string', default: '3' },
+    /**
+     * Untimed full rounds before the timed ones (push and raw alike), with customers of their own:
+     * the server's JIT has compiled its hot paths and PostgreSQL's caches hold the tables, as in a
+     * server that has been up for more than a minute. 0 measures a cold start.
+     */
+    'warm-rounds': { type: 'string', default: '1' },
     'paced-load': { type: 'string', default: '0.5' },
     /** Write a V8 CPU profile of each server process into this folder (node --cpu-prof). */
     'cpu-prof': { type: 'string' },
@@ -63,6 +69,7 @@ const PROCESSES = Number(args.processes);
 const TIME_LIMIT_MS = Number(args['time-limit']) * 1000;
 const PACED_BATCHES = Number(args['paced-batches']);
 const PACED_LOAD = Number(args['paced-load']);
+const WARM_ROUNDS = Number(args['warm-rounds']);
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
 /** The node flags of server/package.json's "start" script, read from it so the two cannot differ. */
@@ -78,11 +85,18 @@ const log = (message: string) => {
   else console.error(message);
 };
 
-if (![TILLS, BATCHES, BATCH_SIZE, PROCESSES].every((n) => Number.isInteger(n) && n > 0) || BATCH_SIZE > 500) {
-  console.error('tills, batches, processes must be positive integers; batch-size at most 500');
+if (
+  ![TILLS, BATCHES, BATCH_SIZE, PROCESSES].every((n) => Number.isInteger(n) && n > 0) ||
+  BATCH_SIZE > 500 ||
+  !Number.isInteger(WARM_ROUNDS) ||
+  WARM_ROUNDS < 0
+) {
+  console.error(
+    'tills, batches, processes must be positive integers; batch-size at most 500; warm-rounds 0 or more',
+  );
   process.exit(2);
 }
-if (TILLS * BATCHES * BATCH_SIZE > 2_000_000) {
+if (TILLS * (BATCHES + WARM_ROUNDS) * BATCH_SIZE > 2_000_000) {
   console.error('Refusing to push more than 2,000,000 events in one run.');
   process.exit(2);
 }
@@ -105,6 +119,14 @@ function customerPhone(store: number, i: number): string {
   const home = i % 10 === 0 ? store + 1 : store;
   const n = home * 1000 + (i % 1000);
   return `+1${AREA_CODES[Math.floor(n / 10_000) % AREA_CODES.length]}555${String(n % 10_000).padStart(4, '0')}`;
+}
+
+/**
+ * The warm-up rounds' customers: the same shape in another exchange, so the first timed round
+ * still creates every customer of the timed rounds (a chain's first sync), as without warm-up.
+ */
+function warmUpPhone(store: number, i: number): string {
+  return customerPhone(store, i).replace(/^(\+1\d{3})555/, '$1556');
 }
 
 function round1(value: number): number | null {
@@ -225,12 +247,17 @@ interface Till {
   events: LedgerEvent[];
 }
 
-function makeEvents(till: Omit<Till, 'bodies' | 'events'>, fromSeq: number, count: number): LedgerEvent[] {
+function makeEvents(
+  till: Omit<Till, 'bodies' | 'events'>,
+  fromSeq: number,
+  count: number,
+  phoneOf = customerPhone,
+): LedgerEvent[] {
   const now = Date.now();
   const events: LedgerEvent[] = [];
   for (let i = 0; i < count; i++) {
     const seq = fromSeq + i;
-    const phone = customerPhone(till.store, (seq * 7919 + till.store) % 1000);
+    const phone = phoneOf(till.store, (seq * 7919 + till.store) % 1000);
     const envelope = {
       id: uuidv7(now),
       deviceId: till.device.deviceId,
@@ -372,10 +399,13 @@ async function main(): Promise<void> {
         );
       }),
     );
+    // Batch b of a till: the warm-up rounds' first, then the timed rounds', then the paced phase's.
+    const ROUNDS = WARM_ROUNDS + BATCHES;
     for (const till of tills) {
-      for (let b = 0; b < BATCHES + PACED_BATCHES; b++) {
-        const events = makeEvents(till, WARM + 1 + b * BATCH_SIZE, BATCH_SIZE);
-        if (b < BATCHES) till.events.push(...events);
+      for (let b = 0; b < ROUNDS + PACED_BATCHES; b++) {
+        const phoneOf = b < WARM_ROUNDS ? warmUpPhone : customerPhone;
+        const events = makeEvents(till, WARM + 1 + b * BATCH_SIZE, BATCH_SIZE, phoneOf);
+        if (b < ROUNDS) till.events.push(...events);
         till.bodies.push(pushBody(till, events));
       }
     }
@@ -434,7 +464,7 @@ async function main(): Promise<void> {
     let rawSeconds = 0;
     const roundRatios: number[] = [];
     const serverPids = servers.map((server) => server.child.pid as number);
-    const cpu = { serverPush: 0, pgPush: 0, serverRaw: 0, pgRaw: 0 };
+    const cpu = { serverPush: 0, pgPush: 0, clientPush: 0, serverRaw: 0, pgRaw: 0, clientRaw: 0 };
     // PostgreSQL's processes are looked up at every reading: a backend the server's pool opens
     // during a round (or an autovacuum worker) counts from 0, i.e. all its CPU in that interval.
     const pgSeen = new Map<number, number>();
@@ -450,8 +480,19 @@ async function main(): Promise<void> {
       return delta;
     };
     pgCpuSinceLastReading();
-    const cpuNow = () => ({ server: cpuMs(serverPids) ?? NaN, pg: pgCpuSinceLastReading() });
-    for (let b = 0; b < BATCHES; b++) {
+    // The bench's own process plays the tills and the raw baseline's client: its CPU is taken from
+    // the same two cores, so it is reported for both sides.
+    const clientCpuMs = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    };
+    const cpuNow = () => ({
+      server: cpuMs(serverPids) ?? NaN,
+      pg: pgCpuSinceLastReading(),
+      client: clientCpuMs(),
+    });
+    for (let b = 0; b < ROUNDS; b++) {
+      const timed = b >= WARM_ROUNDS;
       const c0 = cpuNow();
       const p0 = performance.now();
       await Promise.all(
@@ -464,15 +505,18 @@ async function main(): Promise<void> {
             body: till.bodies[b] as string,
           });
           const reply = (await res.json()) as PushResponse;
-          latencies.push(performance.now() - start);
+          if (timed) latencies.push(performance.now() - start);
           if (res.status !== 200 || reply.results.some((r) => r.status !== 'accepted')) failures++;
         }),
       );
       const pushRound = (performance.now() - p0) / 1000;
-      httpSeconds += pushRound;
       const c1 = cpuNow();
-      cpu.serverPush += c1.server - c0.server;
-      cpu.pgPush += c1.pg;
+      if (timed) {
+        httpSeconds += pushRound;
+        cpu.serverPush += c1.server - c0.server;
+        cpu.pgPush += c1.pg;
+        cpu.clientPush += c1.client - c0.client;
+      }
 
       // Untimed: the customer ids the push just created, and the raw statements' parameters.
       const customers = await db.query<{ id: string; phone: string }>('SELECT id, phone FROM customers');
@@ -484,21 +528,25 @@ async function main(): Promise<void> {
       await Promise.all(params.map((p) => db.query(sql, p)));
       const rawRound = (performance.now() - r0) / 1000;
       const c3 = cpuNow();
-      cpu.serverRaw += c3.server - c2.server;
-      cpu.pgRaw += c3.pg;
-      rawSeconds += rawRound;
-      roundRatios.push(rawRound / pushRound);
+      if (timed) {
+        cpu.serverRaw += c3.server - c2.server;
+        cpu.pgRaw += c3.pg;
+        cpu.clientRaw += c3.client - c2.client;
+        rawSeconds += rawRound;
+        roundRatios.push(rawRound / pushRound);
+      }
       log(
-        `  round ${b + 1}/${BATCHES}: push ${Math.round((TILLS * BATCH_SIZE) / pushRound).toLocaleString('en')} events/s, ` +
+        `  ${timed ? `round ${b + 1 - WARM_ROUNDS}/${BATCHES}` : `warm-up round ${b + 1}/${WARM_ROUNDS} (untimed)`}: push ${Math.round((TILLS * BATCH_SIZE) / pushRound).toLocaleString('en')} events/s, ` +
           `raw ${Math.round((TILLS * BATCH_SIZE) / rawRound).toLocaleString('en')} rows/s, ratio ${(rawRound / pushRound).toFixed(3)}`,
       );
     }
     const httpRate = totalEvents / httpSeconds;
     latencies.sort((a, b) => a - b);
-    const rawCount = Number(
-      (await db.query<{ n: string }>('SELECT count(*) AS n FROM bench_raw')).rows[0]?.n,
-    );
-    if (rawCount !== totalEvents) throw new Error(`raw baseline stored ${rawCount} of ${totalEvents} rows`);
+    const warmEvents = TILLS * WARM_ROUNDS * BATCH_SIZE;
+    const rawCount =
+      Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM bench_raw')).rows[0]?.n) - warmEvents;
+    if (rawCount !== totalEvents)
+      throw new Error(`raw baseline stored ${rawCount} of ${totalEvents} timed rows`);
     const rawRate = rawCount / rawSeconds;
 
     // Check: the server stored exactly what was pushed.
@@ -518,7 +566,7 @@ async function main(): Promise<void> {
       tills.map(async (till, i) => {
         const server = servers[i % servers.length] as Server;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * period * 1000));
-        for (const body of till.bodies.slice(BATCHES)) {
+        for (const body of till.bodies.slice(ROUNDS)) {
           const start = performance.now();
           const res = await fetch(`${server.url}/v1/sync/push`, {
             method: 'POST',
@@ -541,9 +589,10 @@ async function main(): Promise<void> {
       tills: TILLS,
       batch_size: BATCH_SIZE,
       batches_per_till: BATCHES,
+      warm_up_rounds: WARM_ROUNDS,
       server_processes: PROCESSES,
       events: totalEvents,
-      stored_events: storedCount - TILLS * WARM,
+      stored_events: storedCount - TILLS * WARM - warmEvents,
       push_failures: failures,
       push_events_per_s: Math.round(httpRate),
       raw_insert_rows_per_s: Math.round(rawRate),
@@ -564,6 +613,8 @@ async function main(): Promise<void> {
       pg_cpu_ms_per_push: round1(cpu.pgPush / (TILLS * BATCHES)),
       pg_cpu_ms_per_raw_batch: round1(cpu.pgRaw / (TILLS * BATCHES)),
       server_cpu_ms_per_raw_batch: round1(cpu.serverRaw / (TILLS * BATCHES)),
+      client_cpu_ms_per_push: round1(cpu.clientPush / (TILLS * BATCHES)),
+      client_cpu_ms_per_raw_batch: round1(cpu.clientRaw / (TILLS * BATCHES)),
       pg_unix_socket: process.env.DATABASE_URL?.trim() || args['pg-tcp'] ? 0 : 1,
       load_avg_1m_start: Number(loadStart.toFixed(2)),
       load_avg_1m_end: Number(loadavg()[0]?.toFixed(2)),
