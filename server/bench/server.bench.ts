@@ -53,7 +53,7 @@ const { values: args } = parseArgs({
      * and the raw baseline use the same transport; ignored with DATABASE_URL).
      */
     'pg-tcp': { type: 'boolean', default: false },
-    /** Each server process's PG_POOL_SIZE (default: one connection per till it serves, plus 5, at most 60). */
+    /** Each server process's PG_POOL_SIZE (default: the server's own default, as `npm run server` runs). */
     'pg-pool': { type: 'string' },
     /**
      * With DATABASE_URL: keep the bench's database when done (its name goes to stderr), to study
@@ -207,7 +207,7 @@ async function startServer(databaseUrl: string): Promise<Server> {
         RATE_LIMIT_PER_IP: '10000000',
         RATE_LIMIT_PER_TOKEN: '10000000',
         RATE_LIMIT_REGISTER_PER_IP: '10000000',
-        PG_POOL_SIZE: args['pg-pool'] ?? String(Math.min(60, Math.ceil(TILLS / PROCESSES) + 5)),
+        ...(args['pg-pool'] ? { PG_POOL_SIZE: args['pg-pool'] } : {}),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },

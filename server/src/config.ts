@@ -35,7 +35,7 @@ const EnvSchema = z.object({
   /** Device registrations a minute from one address: enrolment codes must not be guessable. */
   RATE_LIMIT_REGISTER_PER_IP: intFromEnv('RATE_LIMIT_REGISTER_PER_IP', 10, 1, 10_000_000),
   /** PostgreSQL connections per server process. */
-  PG_POOL_SIZE: intFromEnv('PG_POOL_SIZE', 20, 1, 1000),
+  PG_POOL_SIZE: intFromEnv('PG_POOL_SIZE', 8, 1, 1000),
   /** A till clock further than this from the server clock is flagged (never refused). */
   CLOCK_SKEW_TOLERANCE_SECONDS: intFromEnv('CLOCK_SKEW_TOLERANCE_SECONDS', 120, 1, 86_400 * 365),
   RULE_RECHECK_INTERVAL_MS: intFromEnv('RULE_RECHECK_INTERVAL_MS', 1000, 50, 3_600_000),

@@ -68,7 +68,7 @@ export function openPostgres(options: PostgresOptions): Database {
   };
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: options.poolSize ?? 20,
+    max: options.poolSize ?? 8,
     application_name: options.applicationName ?? 'loyalty-server',
     types,
     connectionTimeoutMillis: 10_000,
