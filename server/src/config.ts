@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_REGISTER_PER_IP: intFromEnv('RATE_LIMIT_REGISTER_PER_IP', 10, 1, 10_000_000),
   /** PostgreSQL connections per server process. */
   PG_POOL_SIZE: intFromEnv('PG_POOL_SIZE', 8, 1, 1000),
+  /** Pushes in progress per process; more wait, unread (http/admission.ts). Unset: twice PG_POOL_SIZE. */
+  PUSH_CONCURRENCY: intFromEnv('PUSH_CONCURRENCY', 0, 1, 100_000),
   /** A till clock further than this from the server clock is flagged (never refused). */
   CLOCK_SKEW_TOLERANCE_SECONDS: intFromEnv('CLOCK_SKEW_TOLERANCE_SECONDS', 120, 1, 86_400 * 365),
   RULE_RECHECK_INTERVAL_MS: intFromEnv('RULE_RECHECK_INTERVAL_MS', 1000, 50, 3_600_000),
@@ -63,6 +65,8 @@ export interface Config {
   adminDisabledReason: string | undefined;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   rateLimit: { perIp: number; perToken: number; registerPerIp: number };
+  /** Push requests in progress at once in this process; the rest wait before their bodies are read. */
+  pushConcurrency: number;
   clockSkewToleranceMs: number;
   /** Pause between passes of the background rule recheck (rule-recheck.ts). */
   ruleRecheckIntervalMs: number;
@@ -105,6 +109,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perToken: e.RATE_LIMIT_PER_TOKEN,
       registerPerIp: e.RATE_LIMIT_REGISTER_PER_IP,
     },
+    // Twice the pool: a push parses and validates its body while others hold the connections.
+    pushConcurrency: e.PUSH_CONCURRENCY || 2 * e.PG_POOL_SIZE,
     clockSkewToleranceMs: e.CLOCK_SKEW_TOLERANCE_SECONDS * 1000,
     ruleRecheckIntervalMs: e.RULE_RECHECK_INTERVAL_MS,
     expiryIntervalMs: e.EXPIRY_INTERVAL_SECONDS * 1000,

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * Prometheus metrics, served at GET /metrics. One registry per app instance (tests build several).
@@ -45,6 +45,16 @@ export function createMetrics() {
       name: 'loyalty_sync_push_batch_events',
       help: 'Events per push request.',
       buckets: [0, 1, 10, 50, 100, 250, 500],
+      registers: [registry],
+    }),
+    pushInProgress: new Gauge({
+      name: 'loyalty_sync_push_in_progress',
+      help: 'Push requests admitted and not yet answered (at most PUSH_CONCURRENCY).',
+      registers: [registry],
+    }),
+    pushWaiting: new Gauge({
+      name: 'loyalty_sync_push_waiting',
+      help: 'Push requests waiting for admission, their bodies not read yet.',
       registers: [registry],
     }),
     pullChanges: new Counter({

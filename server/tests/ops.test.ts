@@ -154,8 +154,17 @@ describe('configuration', () => {
       host: '127.0.0.1',
       database: { kind: 'pglite', dataDir: './data/server' },
       adminToken: undefined,
+      pushConcurrency: 16,
     });
     expect(config.adminDisabledReason).toMatch(/not set/);
+  });
+
+  it('admits twice the pool in pushes unless PUSH_CONCURRENCY says otherwise', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', PG_POOL_SIZE: '12' }).pushConcurrency).toBe(24);
+    expect(loadConfig({ PG_POOL_SIZE: '12', PUSH_CONCURRENCY: '5' }).pushConcurrency).toBe(5);
+    expect(() => loadConfig({ PUSH_CONCURRENCY: '0' })).toThrow(
+      /PUSH_CONCURRENCY must be a whole number from 1/,
+    );
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {

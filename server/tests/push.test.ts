@@ -405,6 +405,65 @@ describe('push: new customers', () => {
   );
 });
 
+describe('push: admission', () => {
+  it.runIf(DB_KIND === 'postgres')(
+    'beyond PUSH_CONCURRENCY a push waits before its body is read, and goes in when a place frees',
+    async () => {
+      const limited = await createTestServer({ PUSH_CONCURRENCY: '1' });
+      const gauge = async (name: string) => {
+        const text = (await limited.request<string>('GET', '/metrics')).body;
+        return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+      };
+      const holder = openPostgres({ url: limited.database.url as string, poolSize: 1 });
+      let release: () => void = () => {};
+      try {
+        const { storeId: store } = await limited.createStore();
+        const blocked = await limited.enrol(store);
+        const other = await limited.enrol(store);
+        // Another connection holds the first till's device row: its push waits in the database,
+        // holding the one place.
+        let held: () => void = () => {};
+        const holding = new Promise<void>((resolve) => (held = resolve));
+        const holderDone = holder.transaction(async (tx) => {
+          await tx.query('SELECT 1 FROM devices WHERE id = $1 FOR UPDATE', [blocked.deviceId]);
+          held();
+          await new Promise<void>((resolve) => (release = resolve));
+        });
+        await holding;
+        const first = blocked.push([blocked.earned(phone(60), 'A-1', 1_00)]);
+        for (let i = 0; i < 100 && (await gauge('loyalty_sync_push_in_progress')) !== 1; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        // Malformed JSON: had its body been read, it would be answered 400 at once.
+        let answered = false;
+        const second = limited
+          .request<ApiError>('POST', '/v1/sync/push', {
+            token: other.token,
+            payload: '{"events": [',
+            headers: { 'content-type': 'application/json' },
+          })
+          .finally(() => (answered = true));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(answered).toBe(false);
+        expect(await gauge('loyalty_sync_push_waiting')).toBe(1);
+
+        release();
+        await holderDone;
+        expect((await first).status).toBe(200);
+        const refused = await second;
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.code).toBe('invalid_json');
+        expect(await gauge('loyalty_sync_push_in_progress')).toBe(0);
+        expect(await gauge('loyalty_sync_push_waiting')).toBe(0);
+      } finally {
+        release();
+        await holder.close();
+        await limited.close();
+      }
+    },
+  );
+});
+
 describe('push: references', () => {
   it('every stored event names a device, a store and a customer that exist (no foreign keys do it)', async () => {
     // Runs last in this file, over everything the tests above pushed.

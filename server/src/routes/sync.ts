@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app';
+import { createAdmission } from '../http/admission';
 import { HttpError } from '../http/errors';
 import { lookupCustomer } from '../modules/customers';
 import { registerDevice } from '../modules/devices';
@@ -32,6 +33,10 @@ export function syncRoutes(context: AppContext) {
     429: ApiErrorSchema,
   };
   const deviceAuth = { preHandler: context.requireDevice };
+  const pushAdmission = createAdmission(config.pushConcurrency, (inProgress, waiting) => {
+    metrics.pushInProgress.set(inProgress);
+    metrics.pushWaiting.set(waiting);
+  });
   const security = [{ deviceToken: [] }];
 
   return async function (instance: FastifyInstance) {
@@ -66,6 +71,11 @@ export function syncRoutes(context: AppContext) {
     app.post(
       '/v1/sync/push',
       {
+        // Before the body is read: a push waiting here holds a socket, not a parsed batch.
+        async onRequest(_request, reply) {
+          // A request whose client left while it waited is done: nothing to read or answer.
+          if (!(await pushAdmission.enter(reply.raw))) reply.hijack();
+        },
         ...deviceAuth,
         schema: {
           summary:
