@@ -1,6 +1,7 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, PushResponse, SeqGapResponse } from '../../src/shared/sync';
-import { openPostgres } from '../src/db/database';
+import { type Database, openPostgres } from '../src/db/database';
 import { DB_KIND, type TestServer, type Till, createTestServer, phone } from './support/harness';
 
 let server: TestServer;
@@ -405,63 +406,89 @@ describe('push: new customers', () => {
   );
 });
 
-describe('push: admission', () => {
-  it.runIf(DB_KIND === 'postgres')(
-    'beyond PUSH_CONCURRENCY a push waits before its body is read, and goes in when a place frees',
-    async () => {
-      const limited = await createTestServer({ PUSH_CONCURRENCY: '1' });
-      const gauge = async (name: string) => {
-        const text = (await limited.request<string>('GET', '/metrics')).body;
-        return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
-      };
-      const holder = openPostgres({ url: limited.database.url as string, poolSize: 1 });
-      let release: () => void = () => {};
-      try {
-        const { storeId: store } = await limited.createStore();
-        const blocked = await limited.enrol(store);
-        const other = await limited.enrol(store);
-        // Another connection holds the first till's device row: its push waits in the database,
-        // holding the one place.
-        let held: () => void = () => {};
-        const holding = new Promise<void>((resolve) => (held = resolve));
-        const holderDone = holder.transaction(async (tx) => {
-          await tx.query('SELECT 1 FROM devices WHERE id = $1 FOR UPDATE', [blocked.deviceId]);
-          held();
-          await new Promise<void>((resolve) => (release = resolve));
-        });
-        await holding;
-        const first = blocked.push([blocked.earned(phone(60), 'A-1', 1_00)]);
-        for (let i = 0; i < 100 && (await gauge('loyalty_sync_push_in_progress')) !== 1; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        // Malformed JSON: had its body been read, it would be answered 400 at once.
-        let answered = false;
-        const second = limited
-          .request<ApiError>('POST', '/v1/sync/push', {
-            token: other.token,
-            payload: '{"events": [',
-            headers: { 'content-type': 'application/json' },
-          })
-          .finally(() => (answered = true));
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(answered).toBe(false);
-        expect(await gauge('loyalty_sync_push_waiting')).toBe(1);
+describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
+  // PUSH_CONCURRENCY=1, and the one place held: another connection holds the first till's device
+  // row, so its push waits in the database.
+  let limited: TestServer;
+  let holder: Database;
+  let release: () => void = () => {};
+  let holderDone: Promise<void>;
+  let first: Promise<unknown>;
+  let other: Till;
 
-        release();
-        await holderDone;
-        expect((await first).status).toBe(200);
-        const refused = await second;
-        expect(refused.status).toBe(400);
-        expect(refused.body.error.code).toBe('invalid_json');
-        expect(await gauge('loyalty_sync_push_in_progress')).toBe(0);
-        expect(await gauge('loyalty_sync_push_waiting')).toBe(0);
-      } finally {
-        release();
-        await holder.close();
-        await limited.close();
-      }
-    },
-  );
+  const gauge = async (name: string) => {
+    const text = (await limited.request<string>('GET', '/metrics')).body;
+    return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+  };
+  const until = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 200 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+
+  beforeAll(async () => {
+    limited = await createTestServer({ PUSH_CONCURRENCY: '1' });
+    holder = openPostgres({ url: limited.database.url as string, poolSize: 1 });
+    const { storeId: store } = await limited.createStore();
+    const blocked = await limited.enrol(store);
+    other = await limited.enrol(store);
+    let held: () => void = () => {};
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    holderDone = holder.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM devices WHERE id = $1 FOR UPDATE', [blocked.deviceId]);
+      held();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await holding;
+    first = blocked.push([blocked.earned(phone(60), 'A-1', 1_00)]);
+    await until(async () => (await gauge('loyalty_sync_push_in_progress')) === 1);
+  });
+  afterAll(async () => {
+    release();
+    await holderDone;
+    await holder?.close();
+    await limited?.close();
+  });
+
+  it('beyond PUSH_CONCURRENCY a push waits before its body is read, and goes in when a place frees', async () => {
+    // A client that gives up while it waits, over a real socket: half its body sent, then gone.
+    const address = await limited.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    const quitter = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => quitter.once('connect', resolve));
+    quitter.write(
+      `POST /v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${other.token}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n${'{"events": ['.padEnd(100_000, ' ')}`,
+    );
+    await until(async () => (await gauge('loyalty_sync_push_waiting')) === 1);
+    expect(await gauge('loyalty_sync_push_waiting')).toBe(1);
+    quitter.destroy();
+
+    // Malformed JSON: had its body been read, it would be answered 400 at once.
+    let answered = false;
+    const second = limited
+      .request<ApiError>('POST', '/v1/sync/push', {
+        token: other.token,
+        payload: '{"events": [',
+        headers: { 'content-type': 'application/json' },
+      })
+      .finally(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    expect(await gauge('loyalty_sync_push_waiting')).toBeGreaterThanOrEqual(1);
+
+    release();
+    await holderDone;
+    expect(((await first) as { status: number }).status).toBe(200);
+    const refused = await second;
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('invalid_json');
+
+    // Every place came back, the quitter's too: a push goes straight through.
+    const next = await other.push([other.earned(phone(61), 'B-1', 2_00)]);
+    expect(next.status).toBe(200);
+    await until(async () => (await gauge('loyalty_sync_push_in_progress')) === 0);
+    expect(await gauge('loyalty_sync_push_in_progress')).toBe(0);
+    expect(await gauge('loyalty_sync_push_waiting')).toBe(0);
+  });
 });
 
 describe('push: references', () => {
