@@ -639,7 +639,7 @@ async function main(): Promise<void> {
         `push latency ms at saturation (every till back to back): p50 ${results.push_p50_saturated_ms}, p99 ${results.push_p99_saturated_ms}`,
       );
       console.log(
-        `CPU ms per 500-event batch: push rounds server ${results.server_cpu_ms_per_push}, PostgreSQL ${results.pg_cpu_ms_per_push}; raw rounds PostgreSQL ${results.pg_cpu_ms_per_raw_batch} (server meanwhile ${results.server_cpu_ms_per_raw_batch})`,
+        `CPU ms per 500-event batch: push rounds server ${results.server_cpu_ms_per_push}, PostgreSQL ${results.pg_cpu_ms_per_push}; raw rounds PostgreSQL ${results.pg_cpu_ms_per_raw_batch} (server meanwhile ${results.server_cpu_ms_per_raw_batch}); bench client ${results.client_cpu_ms_per_push} in push rounds, ${results.client_cpu_ms_per_raw_batch} in raw rounds`,
       );
       console.log(
         `stored ${results.stored_events} of ${totalEvents} timed events; failed pushes: ${failures}`,
