@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { canonicalJson, pointsDelta, type LedgerEvent } from '../../src/shared/events';
 import type { PushResponse, RegisterResponse } from '../../src/shared/sync';
-import { freePort, startThrowawayPostgres } from '../tests/support/postgres';
+import { type Config, ConfigError, loadConfig } from '../src/config';
+import { THROWAWAY_MAX_CONNECTIONS, freePort, startThrowawayPostgres } from '../tests/support/postgres';
 
 /**
  * `npm run bench:server [-- --json] [--tills 50] [--batches 6] [--processes <CPUs>] [--time-limit 180]`
@@ -93,6 +94,30 @@ if (
 ) {
   console.error(
     'tills, batches, processes must be positive integers; batch-size at most 500; warm-rounds 0 or more',
+  );
+  process.exit(2);
+}
+// The throwaway cluster must hold every connection at once: the raw baseline's (one per till), each
+// server process's pool, and a few for the bench's own queries.
+function serverPool(): Config['database'] {
+  try {
+    return loadConfig({
+      DATABASE_URL: 'postgresql://bench',
+      PG_POOL_SIZE: args['pg-pool'] ?? process.env.PG_POOL_SIZE,
+    }).database;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}
+const SERVER_POOL = serverPool();
+const connectionsNeeded =
+  TILLS + PROCESSES * (SERVER_POOL.kind === 'postgres' ? SERVER_POOL.poolSize : 0) + 5;
+if (!process.env.DATABASE_URL?.trim() && connectionsNeeded > THROWAWAY_MAX_CONNECTIONS) {
+  console.error(
+    `${TILLS} tills and ${PROCESSES} server processes need ${connectionsNeeded} connections; the throwaway ` +
+      `PostgreSQL allows ${THROWAWAY_MAX_CONNECTIONS}. Use fewer tills, or DATABASE_URL with a larger max_connections.`,
   );
   process.exit(2);
 }
@@ -420,6 +445,9 @@ async function main(): Promise<void> {
     // machine within seconds of each other, so a change of load between phases (other jobs on a
     // shared VM) weighs on both alike. The ratio is the two sides' summed rows over summed time.
     const db = new pg.Pool({ connectionString: databaseUrl, max: TILLS });
+    // The cleanup's DROP DATABASE … WITH (FORCE) ends the idle connections: that must not crash the
+    // bench before it has stopped its throwaway cluster.
+    db.on('error', () => {});
     await db.query('CREATE TABLE bench_raw (LIKE ledger_events INCLUDING ALL)');
     await Promise.all(tills.map(() => db.query('SELECT 1'))); // open the pool's connections
     const deviceRows = new Map<string, { store: string }>(

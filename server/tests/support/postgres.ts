@@ -42,6 +42,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Connections a throwaway cluster accepts (the load bench checks its tills fit). */
+export const THROWAWAY_MAX_CONNECTIONS = 300;
+
 export interface ThrowawayPostgres {
   /** Over loopback TCP (127.0.0.1). */
   url: string;
@@ -81,7 +84,7 @@ export async function startThrowawayPostgres(options: StartOptions = {}): Promis
     `-p ${port}`,
     `-k ${root}`,
     "-c listen_addresses='127.0.0.1'",
-    '-c max_connections=300',
+    `-c max_connections=${THROWAWAY_MAX_CONNECTIONS}`,
     '-c shared_buffers=256MB',
     ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
   ].join(' ');
