@@ -6,9 +6,9 @@ import type { EventEmitter } from 'node:events';
  *
  * Why: a push holds its body and its parsed, checked and hashed events (about 0.8 MB for 500) from
  * parsing until its transaction commits, and beyond the database pool it would only wait for a
- * connection. When a
- * whole chain's tills push at once (back from an outage, the morning after a network fault) an
- * unbounded server parses every one of them and its memory grows with the size of the burst.
+ * connection. When a whole chain's tills push at once (back from an outage, the morning after a
+ * network fault) an unbounded server parses every one of them and its memory grows with the size
+ * of the burst.
  * Waiting before the body is read keeps the bytes in the socket (the kernel's buffers and the
  * client's backpressure), so memory stays bounded whatever the burst, and the order stays fair.
  */
