@@ -31,7 +31,7 @@ export function createMetrics() {
     }),
     pushBatches: new Counter({
       name: 'loyalty_sync_push_batches_total',
-      help: 'Push requests, by outcome (applied, seq_gap, forbidden, unauthorized, invalid, error).',
+      help: 'Push requests, by outcome (applied, seq_gap, forbidden, unauthorized, invalid, busy, error).',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),

@@ -1,12 +1,20 @@
 import { writeFileSync, mkdtempSync, readdirSync, copyFileSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { MIGRATIONS_DIR, loadMigrations, migrate, schemaVersion } from '../src/db/migrate';
-import { openPostgres } from '../src/db/database';
+import { DatabaseBusyError, openPostgres } from '../src/db/database';
 import { buildApp } from '../src/app';
-import { DB_KIND, type TestServer, createTestServer, openTestDatabase, phone } from './support/harness';
+import {
+  ADMIN_TOKEN,
+  DB_KIND,
+  type TestServer,
+  createTestServer,
+  openTestDatabase,
+  phone,
+} from './support/harness';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -144,6 +152,97 @@ describe('migrations', () => {
       }
     },
   );
+});
+
+describe.runIf(DB_KIND === 'postgres')('a pool whose every connection is busy', () => {
+  // One connection, held by a transaction that waits until released; requests wait 300 ms for it.
+  let busy: ReturnType<typeof openPostgres>;
+  let release: () => void = () => {};
+  let holding: Promise<void>;
+  beforeAll(async () => {
+    busy = openPostgres({ url: server.database.url as string, poolSize: 1, connectionTimeoutMs: 300 });
+    let held: () => void = () => {};
+    const started = new Promise<void>((resolve) => (held = resolve));
+    holding = busy.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      held();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await started;
+  });
+  afterAll(async () => {
+    release();
+    await holding;
+    await busy?.close();
+  });
+
+  it('is told apart from a database that cannot be reached', async () => {
+    await expect(busy.query('SELECT 1')).rejects.toBeInstanceOf(DatabaseBusyError);
+    await expect(busy.transaction((tx) => tx.query('SELECT 1'))).rejects.toThrow(
+      /all 1 database connections of this process stayed in use for 0.3 s/,
+    );
+    // A database that accepts connections and never answers: the second query waits behind the
+    // first one's connection attempt and gets pg-pool's same timeout, but nothing was busy.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const nowhere = openPostgres({
+      url: `postgresql://postgres@127.0.0.1:${port}/none`,
+      poolSize: 1,
+      connectionTimeoutMs: 300,
+    });
+    try {
+      const errors = await Promise.all(
+        [1, 2].map(() =>
+          nowhere.query('SELECT 1').then(
+            () => undefined,
+            (e: unknown) => e as Error,
+          ),
+        ),
+      );
+      expect(errors.map((e) => e?.message)).toEqual([
+        expect.stringMatching(/connection timeout/),
+        expect.stringMatching(/timeout exceeded when trying to connect/),
+      ]);
+      for (const error of errors) expect(error).not.toBeInstanceOf(DatabaseBusyError);
+    } finally {
+      await nowhere.close();
+      silent.close();
+    }
+  });
+
+  it('answers 503 "busy" with Retry-After, and serves again once a connection frees', async () => {
+    const app = await buildApp({
+      config: loadConfig({
+        ADMIN_TOKEN,
+        DATABASE_URL: server.database.url as string,
+        EXPIRY_INTERVAL_SECONDS: '0',
+      }),
+      db: busy,
+    });
+    try {
+      const flags = () =>
+        app.inject({
+          method: 'GET',
+          url: '/v1/admin/flags',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        });
+      const refused = await flags();
+      expect(refused.statusCode).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect(refused.json()).toEqual({
+        error: {
+          code: 'unavailable',
+          message: 'The server is busy; retry in a few seconds (see Retry-After).',
+        },
+      });
+      release();
+      await holding;
+      expect((await flags()).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe('configuration', () => {

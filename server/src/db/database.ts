@@ -56,6 +56,24 @@ export interface PostgresOptions {
   /** Connections in this process's pool. */
   poolSize?: number;
   applicationName?: string;
+  /** How long a query waits for a free connection (or a new one to open). Default 10 s. */
+  connectionTimeoutMs?: number;
+}
+
+/**
+ * Every connection of the pool stayed busy with other requests for the whole connection timeout:
+ * the database is reachable but this process asks more of it than its pool can carry. Not the
+ * same as "the database is unavailable", which sends an operator looking for an outage.
+ */
+export class DatabaseBusyError extends Error {
+  readonly code = 'DATABASE_BUSY';
+  constructor(
+    readonly poolSize: number,
+    readonly waitedMs: number,
+  ) {
+    super(`all ${poolSize} database connections of this process stayed in use for ${waitedMs / 1000} s`);
+    this.name = 'DatabaseBusyError';
+  }
 }
 
 export function openPostgres(options: PostgresOptions): Database {
@@ -66,16 +84,30 @@ export function openPostgres(options: PostgresOptions): Database {
       return pg.types.getTypeParser(oid, format);
     }) as typeof pg.types.getTypeParser,
   };
+  const poolSize = options.poolSize ?? 8;
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? 10_000;
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: options.poolSize ?? 8,
+    max: poolSize,
     application_name: options.applicationName ?? 'loyalty-server',
     types,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: connectionTimeoutMs,
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => {});
+  // Connected clients handed to a query or transaction right now. pg-pool gives the same "timeout
+  // exceeded when trying to connect" to a request that waited behind busy connections and to one
+  // that waited behind connections still opening (an unreachable database): this tells them apart.
+  let checkedOut = 0;
+  pool.on('acquire', () => checkedOut++);
+  pool.on('release', () => checkedOut--);
+  const busyOr = (error: unknown): unknown =>
+    error instanceof Error &&
+    /timeout exceeded when trying to connect/.test(error.message) &&
+    checkedOut >= poolSize
+      ? new DatabaseBusyError(poolSize, connectionTimeoutMs)
+      : error;
 
   // Every statement is prepared once per connection (named by a hash of its text) and reused:
   // the hot push statements are parsed and planned once, not on every batch. The SQL texts are
@@ -91,15 +123,23 @@ export function openPostgres(options: PostgresOptions): Database {
   };
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<Row>(sql: string, params?: readonly unknown[]) {
-      const result = await client.query({
-        name: nameOf(sql),
-        text: sql,
-        values: params as unknown[] | undefined,
-      });
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+      try {
+        const result = await client.query({
+          name: nameOf(sql),
+          text: sql,
+          values: params as unknown[] | undefined,
+        });
+        return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        throw busyOr(error);
+      }
     },
     async exec(sql: string) {
-      await client.query(sql);
+      try {
+        await client.query(sql);
+      } catch (error) {
+        throw busyOr(error);
+      }
     },
   });
 
@@ -120,7 +160,9 @@ export function openPostgres(options: PostgresOptions): Database {
     description,
     ...wrap(pool),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, txOptions?: TransactionOptions): Promise<T> {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((error: unknown) => {
+        throw busyOr(error);
+      });
       let broken = false;
       try {
         // One round trip either way (simple query protocol, two statements).

@@ -1,6 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ApiError, ApiErrorCode } from '../../../src/shared/sync';
+import { DatabaseBusyError } from '../db/database';
+
+/** Seconds a till is asked to wait after a 503: long enough for a burst of pushes to drain. */
+const RETRY_AFTER_BUSY_S = 5;
 
 /** An error with an HTTP status and an API error code; its message is safe to show the caller. */
 export class HttpError extends Error {
@@ -100,6 +104,17 @@ export function installErrorHandling(app: FastifyInstance): void {
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send(errorBody('invalid_input', error.message));
+    }
+    if (error instanceof DatabaseBusyError) {
+      // Load, not an outage: the operator's levers are capacity and PG_POOL_SIZE / PUSH_CONCURRENCY.
+      request.log.warn(
+        { poolSize: error.poolSize, waitedMs: error.waitedMs },
+        'database pool busy: every connection stayed in use for the whole connection timeout (server overloaded; see PG_POOL_SIZE and PUSH_CONCURRENCY in docs/server.md)',
+      );
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_BUSY_S))
+        .send(errorBody('unavailable', 'The server is busy; retry in a few seconds (see Retry-After).'));
     }
     request.log.error({ err: error }, 'request failed');
     if (isDatabaseUnavailable(error)) {

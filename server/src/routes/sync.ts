@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app';
+import { DatabaseBusyError } from '../db/database';
 import { createAdmission } from '../http/admission';
 import { HttpError } from '../http/errors';
 import { lookupCustomer } from '../modules/customers';
@@ -129,7 +130,9 @@ export function syncRoutes(context: AppContext) {
               ? (({ 409: 'seq_gap', 403: 'forbidden', 401: 'unauthorized' } as Record<number, string>)[
                   error.statusCode
                 ] ?? 'invalid')
-              : 'error';
+              : error instanceof DatabaseBusyError
+                ? 'busy'
+                : 'error';
           metrics.pushBatches.inc({ outcome });
           throw error;
         }
