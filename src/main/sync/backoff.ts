@@ -17,3 +17,25 @@ export function backoffDelay(failures: number, policy: BackoffPolicy, random: ()
   // Never zero: a failing server must not be hammered in a tight loop by an unlucky draw.
   return Math.max(policy.baseMs / 10, Math.floor(random() * ceiling));
 }
+
+/** What a failed sync cycle needs to decide its wait (a SyncFailure's kind and detail). */
+export interface FailureForRetry {
+  kind: string;
+  detail: { retryAfterMs?: number };
+}
+
+/**
+ * How long to wait after the n-th consecutive failure. A 429's Retry-After is obeyed as sent; a
+ * busy server's (503) is a floor under the jittered backoff, so a store's tills still come back
+ * spread out; a refused token waits the longest, since only a person can mend it.
+ */
+export function retryDelay(
+  failure: FailureForRetry,
+  failures: number,
+  policy: BackoffPolicy,
+  random: () => number,
+): number {
+  if (failure.kind === 'rate_limited' && failure.detail.retryAfterMs) return failure.detail.retryAfterMs;
+  if (failure.kind === 'auth') return policy.capMs;
+  return Math.max(backoffDelay(failures, policy, random), failure.detail.retryAfterMs ?? 0);
+}

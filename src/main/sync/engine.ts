@@ -15,7 +15,7 @@ import {
   type PushResponse,
   type RegisterResponse,
 } from '../../shared/sync';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff';
 import { createDayCloser, type ZReport } from './day-close';
 import { describeFlag, type ServerFlagsView } from './flags';
 import type { SecretStore } from './secrets';
@@ -325,12 +325,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       setOnline(failure.kind !== 'network' && failure.kind !== 'server');
       store.recordError(failure.message, clock());
       if (failure.kind === 'auth') store.recordAuthProblem(failure.message);
-      const wait =
-        failure.kind === 'rate_limited' && failure.detail.retryAfterMs
-          ? failure.detail.retryAfterMs
-          : failure.kind === 'auth'
-            ? options.backoff.capMs
-            : backoffDelay(failures, options.backoff, random);
+      const wait = retryDelay(failure, failures, options.backoff, random);
       log.warn('sync_failed', { kind: failure.kind, error: failure.message, failures, retryInMs: wait });
       schedule(wait);
     } finally {

@@ -138,13 +138,17 @@ function failureOf(status: number, json: unknown, retryAfter: string | null): Sy
   const message = apiError.success ? apiError.data.error.message : `HTTP ${status}`;
   const field = apiError.success ? apiError.data.error.field : undefined;
   const base = { status, ...(code ? { code } : {}), ...(field ? { field } : {}) };
-  if (status >= 500) return new SyncFailure('server', `The server had a problem (${message}).`, base);
-  if (status === 429) {
-    const seconds = Number(retryAfter);
-    return new SyncFailure('rate_limited', 'The server asked the till to slow down.', {
+  // Retry-After in seconds (a 429, or a 503 from a busy server); the HTTP-date form is not sent.
+  const seconds = Number(retryAfter ?? '');
+  const wait = Number.isFinite(seconds) && seconds > 0 ? { retryAfterMs: seconds * 1000 } : {};
+  if (status >= 500) {
+    return new SyncFailure('server', `The server had a problem (${message}).`, {
       ...base,
-      ...(Number.isFinite(seconds) && seconds > 0 ? { retryAfterMs: seconds * 1000 } : {}),
+      ...(status === 503 ? wait : {}),
     });
+  }
+  if (status === 429) {
+    return new SyncFailure('rate_limited', 'The server asked the till to slow down.', { ...base, ...wait });
   }
   if (status === 413) return new SyncFailure('too_large', 'The batch was too large for the server.', base);
   if (status === 401 || status === 403) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '../../../src/main/outbox/outbox';
-import { backoffDelay, DEFAULT_BACKOFF } from '../../../src/main/sync/backoff';
+import { backoffDelay, DEFAULT_BACKOFF, retryDelay } from '../../../src/main/sync/backoff';
 import { createFileSecretStore, createSealedSecretStore } from '../../../src/main/sync/secrets';
 import type { SyncFailure } from '../../../src/main/sync/transport';
 import { createTransport, type FetchLike } from '../../../src/main/sync/transport';
@@ -25,6 +25,19 @@ describe('backoff with full jitter', () => {
     expect(backoffDelay(50, DEFAULT_BACKOFF, () => 0.999)).toBeGreaterThan(299_000);
     // Never zero: an unlucky draw must not turn into a tight loop against a failing server.
     expect(backoffDelay(3, DEFAULT_BACKOFF, () => 0)).toBe(100);
+  });
+
+  it("obeys a 429's Retry-After, and takes a busy server's as a floor under the jittered wait", () => {
+    const low = () => 0;
+    const high = () => 0.999;
+    expect(
+      retryDelay({ kind: 'rate_limited', detail: { retryAfterMs: 7_000 } }, 9, DEFAULT_BACKOFF, high),
+    ).toBe(7_000);
+    const busy = { kind: 'server', detail: { retryAfterMs: 5_000 } };
+    expect(retryDelay(busy, 1, DEFAULT_BACKOFF, low)).toBe(5_000);
+    expect(retryDelay(busy, 6, DEFAULT_BACKOFF, high)).toBeGreaterThan(31_000);
+    expect(retryDelay({ kind: 'server', detail: {} }, 1, DEFAULT_BACKOFF, low)).toBe(100);
+    expect(retryDelay({ kind: 'auth', detail: {} }, 1, DEFAULT_BACKOFF, low)).toBe(DEFAULT_BACKOFF.capMs);
   });
 });
 
@@ -82,6 +95,13 @@ describe('transport', () => {
   it('says what to do with each kind of answer', async () => {
     expect((await failure(reply(503, { error: { code: 'unavailable', message: 'x' } }))).kind).toBe('server');
     expect((await failure(reply(429, '', { 'retry-after': '7' }))).detail.retryAfterMs).toBe(7_000);
+    const busy = await failure(
+      reply(503, { error: { code: 'unavailable', message: 'busy' } }, { 'retry-after': '5' }),
+    );
+    expect(busy).toMatchObject({ kind: 'server', detail: { status: 503, retryAfterMs: 5_000 } });
+    // Only a 503 asks for a wait; another 5xx (and a nonsense header) leaves it to the backoff.
+    expect((await failure(reply(500, '', { 'retry-after': '5' }))).detail.retryAfterMs).toBeUndefined();
+    expect((await failure(reply(503, '', { 'retry-after': 'soon' }))).detail.retryAfterMs).toBeUndefined();
     expect((await failure(reply(413, ''))).kind).toBe('too_large');
     expect((await failure(reply(401, { error: { code: 'unauthorized', message: 'x' } }))).kind).toBe('auth');
     const gap = await failure(
