@@ -504,4 +504,17 @@ describe('push: references', () => {
     );
     expect(dangling.rows[0]?.n).toBe(0);
   });
+
+  it('every balance and feed row names a store and a customer that exist (no foreign keys do it)', async () => {
+    expect(await server.count('balances')).toBeGreaterThan(0);
+    expect(await server.count('store_customers')).toBeGreaterThan(0);
+    const dangling = await server.db.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM balances b
+                WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = b.customer_id))
+            + (SELECT count(*) FROM store_customers sc
+                WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = sc.customer_id)
+                   OR NOT EXISTS (SELECT 1 FROM stores s WHERE s.id = sc.store_id)) AS n`,
+    );
+    expect(dangling.rows[0]?.n).toBe(0);
+  });
 });
