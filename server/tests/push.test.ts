@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, PushResponse, SeqGapResponse } from '../../src/shared/sync';
 import { type Database, openPostgres } from '../src/db/database';
-import { DB_KIND, type TestServer, type Till, createTestServer, phone } from './support/harness';
+import { DB_KIND, type TestServer, type Till, createTestServer, phone, waitUntil } from './support/harness';
 
 let server: TestServer;
 let storeId: string;
@@ -384,12 +384,8 @@ describe('push: new customers', () => {
         .finally(() => (pushEnded = true));
       try {
         // The new phone's customer is visible to everyone while that push still waits.
-        let visible = 0;
-        for (let i = 0; i < 200 && visible === 0; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          visible = await server.count('customers', 'phone = $1', [fresh]);
-        }
-        expect(visible).toBe(1);
+        await waitUntil(async () => (await server.count('customers', 'phone = $1', [fresh])) > 0);
+        expect(await server.count('customers', 'phone = $1', [fresh])).toBe(1);
         expect(pushEnded).toBe(false);
       } finally {
         release();
@@ -420,9 +416,6 @@ describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
     const text = (await limited.request<string>('GET', '/metrics')).body;
     return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
   };
-  const until = async (check: () => Promise<boolean>) => {
-    for (let i = 0; i < 200 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  };
 
   beforeAll(async () => {
     limited = await createTestServer({ PUSH_CONCURRENCY: '1' });
@@ -439,7 +432,7 @@ describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
     });
     await holding;
     first = blocked.push([blocked.earned(phone(60), 'A-1', 1_00)]);
-    await until(async () => (await gauge('loyalty_sync_push_in_progress')) === 1);
+    await waitUntil(async () => (await gauge('loyalty_sync_push_in_progress')) === 1);
   });
   afterAll(async () => {
     release();
@@ -458,7 +451,7 @@ describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
       `POST /v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${other.token}\r\n` +
         `Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n${'{"events": ['.padEnd(100_000, ' ')}`,
     );
-    await until(async () => (await gauge('loyalty_sync_push_waiting')) === 1);
+    await waitUntil(async () => (await gauge('loyalty_sync_push_waiting')) === 1);
     expect(await gauge('loyalty_sync_push_waiting')).toBe(1);
     quitter.destroy();
 
@@ -485,7 +478,7 @@ describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
     // Every place came back, the quitter's too: a push goes straight through.
     const next = await other.push([other.earned(phone(61), 'B-1', 2_00)]);
     expect(next.status).toBe(200);
-    await until(async () => (await gauge('loyalty_sync_push_in_progress')) === 0);
+    await waitUntil(async () => (await gauge('loyalty_sync_push_in_progress')) === 0);
     expect(await gauge('loyalty_sync_push_in_progress')).toBe(0);
     expect(await gauge('loyalty_sync_push_waiting')).toBe(0);
   });
