@@ -2,7 +2,8 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, PushResponse, SeqGapResponse } from '../../src/shared/sync';
 import { type Database, openPostgres } from '../src/db/database';
-import { DB_KIND, type TestServer, type Till, createTestServer, phone, waitUntil } from './support/harness';
+import { waitFor } from '../../tests/fault/sync/support/wait';
+import { DB_KIND, type TestServer, type Till, createTestServer, phone } from './support/harness';
 
 let server: TestServer;
 let storeId: string;
@@ -384,7 +385,10 @@ describe('push: new customers', () => {
         .finally(() => (pushEnded = true));
       try {
         // The new phone's customer is visible to everyone while that push still waits.
-        await waitUntil(async () => (await server.count('customers', 'phone = $1', [fresh])) > 0);
+        await waitFor(async () => (await server.count('customers', 'phone = $1', [fresh])) > 0, {
+          timeoutMs: 10_000,
+          what: 'the new customer to be visible',
+        });
         expect(await server.count('customers', 'phone = $1', [fresh])).toBe(1);
         expect(pushEnded).toBe(false);
       } finally {
@@ -432,7 +436,10 @@ describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
     });
     await holding;
     first = blocked.push([blocked.earned(phone(60), 'A-1', 1_00)]);
-    await waitUntil(async () => (await gauge('loyalty_sync_push_in_progress')) === 1);
+    await waitFor(async () => (await gauge('loyalty_sync_push_in_progress')) === 1, {
+      timeoutMs: 10_000,
+      what: 'loyalty_sync_push_in_progress 1',
+    });
   });
   afterAll(async () => {
     release();
@@ -451,7 +458,10 @@ describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
       `POST /v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${other.token}\r\n` +
         `Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n${'{"events": ['.padEnd(100_000, ' ')}`,
     );
-    await waitUntil(async () => (await gauge('loyalty_sync_push_waiting')) === 1);
+    await waitFor(async () => (await gauge('loyalty_sync_push_waiting')) === 1, {
+      timeoutMs: 10_000,
+      what: 'loyalty_sync_push_waiting 1',
+    });
     expect(await gauge('loyalty_sync_push_waiting')).toBe(1);
     quitter.destroy();
 
@@ -478,7 +488,10 @@ describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
     // Every place came back, the quitter's too: a push goes straight through.
     const next = await other.push([other.earned(phone(61), 'B-1', 2_00)]);
     expect(next.status).toBe(200);
-    await waitUntil(async () => (await gauge('loyalty_sync_push_in_progress')) === 0);
+    await waitFor(async () => (await gauge('loyalty_sync_push_in_progress')) === 0, {
+      timeoutMs: 10_000,
+      what: 'loyalty_sync_push_in_progress 0',
+    });
     expect(await gauge('loyalty_sync_push_in_progress')).toBe(0);
     expect(await gauge('loyalty_sync_push_waiting')).toBe(0);
   });

@@ -73,22 +73,6 @@ export function uuidv7(time = Date.now()): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/**
- * Polls `check` every `everyMs` until it holds or `timeoutMs` has passed; says which. For waiting
- * on another connection's or process's progress, which has no event to await.
- */
-export async function waitUntil(
-  check: () => Promise<boolean>,
-  { timeoutMs = 10_000, everyMs = 20 }: { timeoutMs?: number; everyMs?: number } = {},
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
 /** A valid US number per index (415-555-xxxx): every one passes the shared E164Schema. */
 export function phone(index: number): string {
   return `+1415555${String(index % 10_000).padStart(4, '0')}`;
