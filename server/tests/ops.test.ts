@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { MIGRATIONS_DIR, loadMigrations, migrate, schemaVersion } from '../src/db/migrate';
-import { DatabaseBusyError, openPostgres } from '../src/db/database';
+import { type Database, DatabaseBusyError, openPostgres } from '../src/db/database';
 import { buildApp } from '../src/app';
 import {
   ADMIN_TOKEN,
@@ -156,7 +156,7 @@ describe('migrations', () => {
 
 describe.runIf(DB_KIND === 'postgres')('a pool whose every connection is busy', () => {
   // One connection, held by a transaction that waits until released; requests wait 300 ms for it.
-  let busy: ReturnType<typeof openPostgres>;
+  let busy: Database;
   let release: () => void = () => {};
   let holding: Promise<void>;
   beforeAll(async () => {

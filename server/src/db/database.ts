@@ -66,7 +66,6 @@ export interface PostgresOptions {
  * same as "the database is unavailable", which sends an operator looking for an outage.
  */
 export class DatabaseBusyError extends Error {
-  readonly code = 'DATABASE_BUSY';
   constructor(
     readonly poolSize: number,
     readonly waitedMs: number,
