@@ -53,8 +53,8 @@ function toNumber(text: string): number {
 
 export interface PostgresOptions {
   url: string;
-  /** Connections in this process's pool. */
-  poolSize?: number;
+  /** Connections in this process's pool (PG_POOL_SIZE; its default lives in config.ts). */
+  poolSize: number;
   applicationName?: string;
   /** How long a query waits for a free connection (or a new one to open). Default 10 s. */
   connectionTimeoutMs?: number;
@@ -83,7 +83,7 @@ export function openPostgres(options: PostgresOptions): Database {
       return pg.types.getTypeParser(oid, format);
     }) as typeof pg.types.getTypeParser,
   };
-  const poolSize = options.poolSize ?? 8;
+  const { poolSize } = options;
   const connectionTimeoutMs = options.connectionTimeoutMs ?? 10_000;
   const pool = new pg.Pool({
     connectionString: options.url,
