@@ -358,6 +358,37 @@ describe('push: redemptions, flags and clocks', () => {
 });
 
 describe('push: new customers', () => {
+  it('a number new to the server is checked to exist; a customer it already has is not checked again', async () => {
+    const till = await newTill();
+    // A customer the server has, whose range a newer numbering plan no longer lists (stored as if
+    // created under an older one): +1 999 is no area code.
+    const former = '+19995550100';
+    await server.db.query('INSERT INTO customers (phone) VALUES ($1)', [former]);
+    const known = await till.push([till.earned(former, 'NP-1', 5_00)]);
+    expect(known.status).toBe(200);
+    expect(known.body.results.map((r) => r.status)).toEqual(['accepted']);
+    expect(balanceOf(known.body, former)).toBe(5);
+
+    // The same kind of number for a customer it does not have: refused, every event named.
+    const unknown = '+19995550101';
+    const refused = await till.push([
+      till.earned(phone(32), 'NP-2', 1_00),
+      till.earned(unknown, 'NP-3', 1_00),
+      till.redeemed(unknown, 1),
+    ]);
+    expect(refused.status).toBe(400);
+    const { error } = refused.body as unknown as ApiError;
+    expect(error.code).toBe('invalid_input');
+    expect(error.field).toBe('events.1.phone');
+    expect(error.message).toBe('events.1.phone: That phone number does not exist. (and 1 more problem(s))');
+    expect(error.issues?.map((issue) => issue.field)).toEqual(['events.1.phone', 'events.2.phone']);
+    // Nothing of that push was stored: not its valid event, not its valid new customer.
+    expect(await server.count('customers', 'phone = ANY($1)', [[unknown, phone(32)]])).toBe(0);
+    expect(await server.count('ledger_events', 'device_id = $1', [till.deviceId])).toBe(1);
+    const after = await till.push([till.earned(phone(32), 'NP-2', 1_00, { seq: 2 })]);
+    expect(after.body.results.map((r) => r.status)).toEqual(['accepted']);
+  });
+
   it.runIf(DB_KIND === 'postgres')(
     'a new phone is committed before the push waits for anything, so other pushes of it need not wait for that push',
     async () => {

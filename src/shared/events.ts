@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DeviceIdSchema, ReceiptIdSchema, StaffIdSchema, UuidV7Schema, shortText } from './ids';
 import { MoneySchema } from './money';
-import { E164Schema } from './phone';
+import { E164FormSchema, E164Schema } from './phone';
 import { RefundLineSchema, SaleLineSchema } from './sale';
 import { BusinessDaySchema, InstantSchema } from './time';
 
@@ -206,25 +206,36 @@ const envelope = {
   ruleVersion: z.number().int().min(0),
 };
 
-function eventOf<T extends EventType>(type: T, customer: 'customer' | 'store') {
+function eventOf<T extends EventType>(type: T, customer: 'customer' | 'store', phone: typeof E164FormSchema) {
   return z.strictObject({
     ...envelope,
     type: z.literal(type),
-    phone: customer === 'customer' ? E164Schema : z.null(),
+    phone: customer === 'customer' ? phone : z.null(),
     payload: payloads[type],
   });
 }
 
-export const LedgerEventSchema = z.discriminatedUnion('type', [
-  eventOf('customer.enrolled', 'customer'),
-  eventOf('consent.changed', 'customer'),
-  eventOf('points.earned', 'customer'),
-  eventOf('points.redeemed', 'customer'),
-  eventOf('points.reversed', 'customer'),
-  eventOf('points.adjusted', 'customer'),
-  eventOf('points.expired', 'customer'),
-  eventOf('day.closed', 'store'),
-]);
+function ledgerEventSchema(phone: typeof E164FormSchema) {
+  return z.discriminatedUnion('type', [
+    eventOf('customer.enrolled', 'customer', phone),
+    eventOf('consent.changed', 'customer', phone),
+    eventOf('points.earned', 'customer', phone),
+    eventOf('points.redeemed', 'customer', phone),
+    eventOf('points.reversed', 'customer', phone),
+    eventOf('points.adjusted', 'customer', phone),
+    eventOf('points.expired', 'customer', phone),
+    eventOf('day.closed', 'store', phone),
+  ]);
+}
+
+export const LedgerEventSchema = ledgerEventSchema(E164Schema);
+
+/**
+ * The same events with the phone checked for its E.164 form only, not for existence. Only for a
+ * reader that checks existence itself before it trusts a number it does not know (the server's
+ * push: see E164FormSchema).
+ */
+export const LedgerEventFormSchema = ledgerEventSchema(E164FormSchema);
 
 export type LedgerEvent = z.infer<typeof LedgerEventSchema>;
 export type LedgerEventOf<T extends EventType> = Extract<LedgerEvent, { type: T }>;

@@ -24,7 +24,8 @@ export const CountryCodeSchema = z
 const knownValidE164 = new Map<string, true>();
 const KNOWN_VALID_LIMIT = 100_000;
 
-function isExistingE164(value: string): boolean {
+/** True when the E.164 number is in a range that exists (libphonenumber's "max" metadata). */
+export function isExistingE164(value: string): boolean {
   if (knownValidE164.has(value)) {
     // Refresh: a Map iterates in insertion order, so the first key is the least recently used.
     knownValidE164.delete(value);
@@ -40,8 +41,16 @@ function isExistingE164(value: string): boolean {
   return true;
 }
 
-/** A phone number already normalised to E.164, as it travels between till, POS and server. */
-export const E164Schema = z
+export const PHONE_DOES_NOT_EXIST = 'That phone number does not exist.';
+
+/**
+ * The E.164 form alone: a plus, a country code and up to 15 digits. For the server's push body,
+ * whose numbers are nearly all of customers it already has: it checks that a number exists only
+ * when it is about to create a customer for it (modules/ledger.ts). Everywhere else, E164Schema.
+ */
+export const E164FormSchema = z
   .string()
-  .regex(/^\+[1-9]\d{6,14}$/, { message: 'Phone must be in E.164 form, such as +14155550123.' })
-  .refine(isExistingE164, { message: 'That phone number does not exist.' });
+  .regex(/^\+[1-9]\d{6,14}$/, { message: 'Phone must be in E.164 form, such as +14155550123.' });
+
+/** A phone number already normalised to E.164, as it travels between till, POS and server. */
+export const E164Schema = E164FormSchema.refine(isExistingE164, { message: PHONE_DOES_NOT_EXIST });

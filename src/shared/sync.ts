@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LedgerEventSchema } from './events';
+import { LedgerEventFormSchema, LedgerEventSchema } from './events';
 import { DeviceIdSchema, shortText } from './ids';
 import { E164Schema } from './phone';
 import { ProgramSchema } from './program';
@@ -100,37 +100,48 @@ export type RegisterResponse = z.infer<typeof RegisterResponseSchema>;
 // ---------------------------------------------------------------------------------------------
 // Push
 
-export const PushRequestSchema = z
-  .strictObject({
-    /** The store the till was enrolled in; a device acts only for its own store. */
-    storeId: StoreIdSchema,
-    deviceId: DeviceIdSchema,
-    /** The till's clock when it sent the batch: the server measures clock skew from it. */
-    sentAt: InstantSchema,
-    /** Consecutive `seq` numbers, lowest first. May be empty: the reply still tells `lastSeq`. */
-    events: z
-      .array(LedgerEventSchema)
-      .max(MAX_PUSH_EVENTS, { message: `A push may carry at most ${MAX_PUSH_EVENTS} events.` }),
-  })
-  .superRefine((request, ctx) => {
-    const first = request.events[0];
-    request.events.forEach((event, index) => {
-      if (event.deviceId !== request.deviceId) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['events', index, 'deviceId'],
-          message: "Every event's device id must be the pushing device's id.",
-        });
-      }
-      if (first && event.seq !== first.seq + index) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['events', index, 'seq'],
-          message: `Events must have consecutive seq numbers in order: expected ${first.seq + index}.`,
-        });
-      }
+function pushRequestSchema(eventSchema: typeof LedgerEventSchema) {
+  return z
+    .strictObject({
+      /** The store the till was enrolled in; a device acts only for its own store. */
+      storeId: StoreIdSchema,
+      deviceId: DeviceIdSchema,
+      /** The till's clock when it sent the batch: the server measures clock skew from it. */
+      sentAt: InstantSchema,
+      /** Consecutive `seq` numbers, lowest first. May be empty: the reply still tells `lastSeq`. */
+      events: z
+        .array(eventSchema)
+        .max(MAX_PUSH_EVENTS, { message: `A push may carry at most ${MAX_PUSH_EVENTS} events.` }),
+    })
+    .superRefine((request, ctx) => {
+      const first = request.events[0];
+      request.events.forEach((event, index) => {
+        if (event.deviceId !== request.deviceId) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['events', index, 'deviceId'],
+            message: "Every event's device id must be the pushing device's id.",
+          });
+        }
+        if (first && event.seq !== first.seq + index) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['events', index, 'seq'],
+            message: `Events must have consecutive seq numbers in order: expected ${first.seq + index}.`,
+          });
+        }
+      });
     });
-  });
+}
+
+export const PushRequestSchema = pushRequestSchema(LedgerEventSchema);
+
+/**
+ * What the server's push route parses: phones in E.164 form, their existence checked by the push
+ * itself for numbers that are not customers yet (modules/ledger.ts), since nearly all are.
+ */
+export const PushRequestFormSchema = pushRequestSchema(LedgerEventFormSchema);
+
 export type PushRequest = z.infer<typeof PushRequestSchema>;
 
 /** Why the server refused an event. A rejection is final: the device moves past it. */

@@ -15,10 +15,29 @@ export class HttpError extends Error {
     readonly field?: string,
     /** Extra top-level fields of the error body (e.g. expectedSeq of a 409). */
     readonly extra?: Record<string, unknown>,
+    /** Every field at fault, when there are several (as the schema's own 400s list them). */
+    readonly issues?: { field: string; message: string }[],
   ) {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/**
+ * A 400 for problems found after the body passed its schema, worded and shaped like the schema's
+ * own: "field: reason", the first field named, every one listed when there are several.
+ */
+export function invalidInput(issues: { field: string; message: string }[]): HttpError {
+  const [first = { field: 'body', message: 'Invalid input.' }] = issues;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : '';
+  return new HttpError(
+    400,
+    'invalid_input',
+    `${first.field}: ${first.message}${more}`,
+    first.field,
+    undefined,
+    issues,
+  );
 }
 
 export function errorBody(
@@ -61,18 +80,18 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof HttpError) {
-      return reply
-        .code(error.statusCode)
-        .send({ ...errorBody(error.code, error.message, error.field), ...(error.extra ?? {}) });
-    }
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const issues = validationIssues(error);
-      const first = issues[0] ?? { field: 'body', message: 'Invalid input.' };
-      const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : '';
-      return reply
-        .code(400)
-        .send(errorBody('invalid_input', `${first.field}: ${first.message}${more}`, first.field, issues));
+    // A schema's 400 and a service's HttpError answer alike.
+    const answer =
+      error instanceof HttpError
+        ? error
+        : hasZodFastifySchemaValidationErrors(error)
+          ? invalidInput(validationIssues(error))
+          : undefined;
+    if (answer) {
+      return reply.code(answer.statusCode).send({
+        ...errorBody(answer.code, answer.message, answer.field, answer.issues),
+        ...(answer.extra ?? {}),
+      });
     }
     if (isResponseSerializationError(error)) {
       request.log.error({ err: error, issues: error.cause.issues }, 'response did not match its schema');
