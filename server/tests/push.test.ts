@@ -387,6 +387,11 @@ describe('push: new customers', () => {
     expect(await server.count('ledger_events', 'device_id = $1', [till.deviceId])).toBe(1);
     const after = await till.push([till.earned(phone(32), 'NP-2', 1_00, { seq: 2 })]);
     expect(after.body.results.map((r) => r.status)).toEqual(['accepted']);
+
+    // A retried seq (answered from what is stored, creating no customer) is checked all the same.
+    const retried = await till.push([till.earned(unknown, 'NP-4', 1_00, { seq: 2 })]);
+    expect(retried.status).toBe(400);
+    expect((retried.body as unknown as ApiError).error.field).toBe('events.0.phone');
   });
 
   it.runIf(DB_KIND === 'postgres')(

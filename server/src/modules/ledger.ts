@@ -117,7 +117,10 @@ export async function push(
       );
     } catch (error) {
       if (error instanceof UnknownCustomers && !createdAhead) {
-        await createCustomers(db, error.phones);
+        // Checked out here, holding no connection: a push bringing hundreds of new customers
+        // spends milliseconds on it.
+        assertPhonesExist(error.unknown, prepared);
+        await createCustomers(db, error.toCreate);
         createdAhead = true;
         continue;
       }
@@ -138,8 +141,13 @@ export async function push(
  * one after another. In a short statement of its own the wait lasts one insert.
  */
 class UnknownCustomers extends Error {
-  constructor(readonly phones: string[]) {
-    super(`${phones.length} customers are not known yet`);
+  constructor(
+    /** Every phone of the batch with no customer (to check that the number exists). */
+    readonly unknown: string[],
+    /** Those of them in new events (to create). */
+    readonly toCreate: string[],
+  ) {
+    super(`${toCreate.length} customers are not known yet`);
   }
 }
 
@@ -442,12 +450,13 @@ async function ensureCustomers(
   for (const row of known.rows) byPhone.set(row.phone, row.id);
   const unknown = wanted.filter((phone) => !byPhone.has(phone));
   if (unknown.length === 0) return byPhone;
-  assertPhonesExist(unknown, batch);
   // Retried events are answered from what is stored; only new events create customers.
   const freshPhones = new Set(fresh.map((p) => p.event.phone));
   const toCreate = unknown.filter((phone) => freshPhones.has(phone));
+  if (toCreate.length > 0 && !mayCreate) throw new UnknownCustomers(unknown, toCreate);
+  // Here only for numbers of retried events alone, or on the attempt after creating ahead.
+  assertPhonesExist(unknown, batch);
   if (toCreate.length === 0) return byPhone;
-  if (!mayCreate) throw new UnknownCustomers(toCreate);
   await createCustomers(tx, toCreate);
   // A new statement sees both what this one inserted and what a concurrent push committed while
   // the insert waited for it.
