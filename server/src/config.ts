@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   PG_POOL_SIZE: intFromEnv('PG_POOL_SIZE', 8, 1, 1000),
   /** Pushes in progress per process; more wait, unread (http/admission.ts). Unset: twice PG_POOL_SIZE. */
   PUSH_CONCURRENCY: intFromEnv('PUSH_CONCURRENCY', 0, 1, 100_000),
+  /** The longest a push waits for a place before it is answered "busy" (http/admission.ts). */
+  PUSH_QUEUE_TIMEOUT_SECONDS: intFromEnv('PUSH_QUEUE_TIMEOUT_SECONDS', 20, 1, 3600),
   /** A till clock further than this from the server clock is flagged (never refused). */
   CLOCK_SKEW_TOLERANCE_SECONDS: intFromEnv('CLOCK_SKEW_TOLERANCE_SECONDS', 120, 1, 86_400 * 365),
   RULE_RECHECK_INTERVAL_MS: intFromEnv('RULE_RECHECK_INTERVAL_MS', 1000, 50, 3_600_000),
@@ -67,6 +69,7 @@ export interface Config {
   rateLimit: { perIp: number; perToken: number; registerPerIp: number };
   /** Push requests in progress at once in this process; the rest wait before their bodies are read. */
   pushConcurrency: number;
+  pushQueueTimeoutMs: number;
   clockSkewToleranceMs: number;
   /** Pause between passes of the background rule recheck (rule-recheck.ts). */
   ruleRecheckIntervalMs: number;
@@ -111,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     // Twice the pool: a push parses and validates its body while others hold the connections.
     pushConcurrency: e.PUSH_CONCURRENCY || 2 * e.PG_POOL_SIZE,
+    pushQueueTimeoutMs: e.PUSH_QUEUE_TIMEOUT_SECONDS * 1000,
     clockSkewToleranceMs: e.CLOCK_SKEW_TOLERANCE_SECONDS * 1000,
     ruleRecheckIntervalMs: e.RULE_RECHECK_INTERVAL_MS,
     expiryIntervalMs: e.EXPIRY_INTERVAL_SECONDS * 1000,

@@ -254,6 +254,7 @@ describe('configuration', () => {
       database: { kind: 'pglite', dataDir: './data/server' },
       adminToken: undefined,
       pushConcurrency: 16,
+      pushQueueTimeoutMs: 20_000,
     });
     expect(config.adminDisabledReason).toMatch(/not set/);
   });
@@ -264,6 +265,11 @@ describe('configuration', () => {
     expect(() => loadConfig({ PUSH_CONCURRENCY: '0' })).toThrow(
       /PUSH_CONCURRENCY must be a whole number from 1/,
     );
+  });
+
+  it('reads PUSH_QUEUE_TIMEOUT_SECONDS in whole seconds, at least one', () => {
+    expect(loadConfig({ PUSH_QUEUE_TIMEOUT_SECONDS: '3' }).pushQueueTimeoutMs).toBe(3000);
+    expect(() => loadConfig({ PUSH_QUEUE_TIMEOUT_SECONDS: '0' })).toThrow(/PUSH_QUEUE_TIMEOUT_SECONDS/);
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {

@@ -533,6 +533,91 @@ describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
   });
 });
 
+describe.runIf(DB_KIND === 'postgres')('push: queue timeout', () => {
+  // PUSH_CONCURRENCY=1 and PUSH_QUEUE_TIMEOUT_SECONDS=1; the one place held by a push that waits
+  // for its device row, which another connection holds.
+  let limited: TestServer;
+  let holder: Database;
+
+  const metric = async (pattern: string) => {
+    const text = (await limited.request<string>('GET', '/metrics')).body;
+    return Number(new RegExp(`^${pattern} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  };
+
+  beforeAll(async () => {
+    limited = await createTestServer({ PUSH_CONCURRENCY: '1', PUSH_QUEUE_TIMEOUT_SECONDS: '1' });
+    holder = openPostgres({ url: limited.database.url as string, poolSize: 1 });
+  });
+  afterAll(async () => {
+    await holder?.close();
+    await limited?.close();
+  });
+
+  it('a push that waits longer than PUSH_QUEUE_TIMEOUT_SECONDS is answered busy, its body unread', async () => {
+    const { storeId: store } = await limited.createStore();
+    const blocked = await limited.enrol(store);
+    const other = await limited.enrol(store);
+    let release: () => void = () => {};
+    let held: () => void = () => {};
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const holderDone = holder.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM devices WHERE id = $1 FOR UPDATE', [blocked.deviceId]);
+      held();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await holding;
+    try {
+      const first = blocked.push([blocked.earned(phone(70), 'Q-1', 1_00)]);
+      await waitFor(async () => (await metric('loyalty_sync_push_in_progress')) === 1, {
+        timeoutMs: 10_000,
+        what: 'loyalty_sync_push_in_progress 1',
+      });
+
+      // A client that left with half its body sent: its socket is paused unread, so Node cannot
+      // see it go. It waits out the timeout instead of being admitted later.
+      const address = await limited.app.listen({ port: 0, host: '127.0.0.1' });
+      const quitter = connect(Number(new URL(address).port), '127.0.0.1');
+      await new Promise((resolve) => quitter.once('connect', resolve));
+      quitter.write(
+        `POST /v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${other.token}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n${'{"events": ['.padEnd(100_000, ' ')}`,
+      );
+      await waitFor(async () => (await metric('loyalty_sync_push_waiting')) === 1, {
+        timeoutMs: 10_000,
+        what: 'loyalty_sync_push_waiting 1',
+      });
+      quitter.destroy();
+
+      // A till still waiting: answered 503 busy with Retry-After after about a second.
+      const started = Date.now();
+      const waited = await other.push([other.earned(phone(71), 'Q-2', 2_00)]);
+      expect(waited.status).toBe(503);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(waited.headers['retry-after']).toBe('5');
+      const { error } = waited.body as unknown as ApiError;
+      expect(error.code).toBe('unavailable');
+      expect(error.message).toMatch(/busy/);
+      await waitFor(async () => (await metric('loyalty_sync_push_waiting')) === 0, {
+        timeoutMs: 10_000,
+        what: 'loyalty_sync_push_waiting 0',
+      });
+      // Neither was ever admitted: the held push still has the one place.
+      expect(await metric('loyalty_sync_push_in_progress')).toBe(1);
+      expect(await metric('loyalty_sync_push_batches_total\\{outcome="busy"\\}')).toBe(2);
+      expect(await limited.count('ledger_events', 'device_id = $1', [other.deviceId])).toBe(0);
+
+      release();
+      expect(((await first) as { status: number }).status).toBe(200);
+      const again = await other.push([other.earned(phone(71), 'Q-2', 2_00, { seq: 1 })]);
+      expect(again.status).toBe(200);
+      expect(again.body.results.map((r) => r.status)).toEqual(['accepted']);
+    } finally {
+      release();
+      await holderDone;
+    }
+  });
+});
+
 describe('push: references', () => {
   it('every stored event names a device, a store and a customer that exist (no foreign keys do it)', async () => {
     // Runs last in this file, over everything the tests above pushed.

@@ -14,23 +14,39 @@ import type { EventEmitter } from 'node:events';
  */
 export interface Admission {
   /**
-   * Resolves when the request may proceed: true once admitted, false when its connection closed
-   * while it waited (nothing to do then). An admitted request holds its place until `done` emits
-   * 'close' (a Node ServerResponse emits it when the reply is finished or the connection is lost),
-   * so every admitted request gives its place back exactly once.
+   * Resolves when the request may proceed:
+   *   'admitted'  it holds a place until `done` emits 'close' (a Node ServerResponse emits it when
+   *               the reply is finished or the connection is lost), so every admitted request
+   *               gives its place back exactly once;
+   *   'gone'      its connection closed while it waited: nothing to do;
+   *   'expired'   it waited longer than `maxWaitMs`: answer it "busy", without reading its body.
    */
-  enter(done: Pick<EventEmitter, 'once' | 'off'>): Promise<boolean>;
+  enter(done: Pick<EventEmitter, 'once' | 'off'>): Promise<'admitted' | 'gone' | 'expired'>;
   readonly inProgress: number;
   readonly waiting: number;
 }
 
-/** `onChange` hears every change of the two counts (for the metrics). */
+export interface AdmissionOptions {
+  /**
+   * The longest a request waits for a place. Past it, its client has most likely given up (a
+   * till's request times out after 30 s), and a waiting socket whose body is not read yet cannot
+   * tell: Node sees the client leave only once it reads to the end. Admitted anyway, such requests
+   * would spend the server's capacity on answers nobody reads, just when it is short (a chain's
+   * tills retrying after an outage); answered "busy" instead, a till still waiting comes back
+   * after Retry-After.
+   */
+  maxWaitMs: number;
+  /** Hears every change of the two counts (for the metrics). */
+  onChange?: (inProgress: number, waiting: number) => void;
+}
+
 export function createAdmission(
   limit: number,
-  onChange: (inProgress: number, waiting: number) => void = () => {},
+  { maxWaitMs, onChange = () => {} }: AdmissionOptions,
 ): Admission {
   if (!Number.isInteger(limit) || limit < 1)
     throw new Error(`admission limit must be a positive integer: ${limit}`);
+  if (!(maxWaitMs > 0)) throw new Error(`admission wait must be positive: ${maxWaitMs}`);
   let inProgress = 0;
   const queue: Array<() => void> = [];
   const changed = () => onChange(inProgress, queue.length);
@@ -54,21 +70,27 @@ export function createAdmission(
         inProgress++;
         done.once('close', leave);
         changed();
-        return Promise.resolve(true);
+        return Promise.resolve('admitted');
       }
-      return new Promise<boolean>((resolve) => {
+      return new Promise((resolve) => {
         // The place passes straight from the request that leaves to this one: inProgress stays.
         const admit = () => {
+          clearTimeout(timer);
           done.off('close', abandon);
           done.once('close', leave);
-          resolve(true);
+          resolve('admitted');
         };
-        const abandon = () => {
+        const giveUp = (outcome: 'gone' | 'expired') => {
+          clearTimeout(timer);
+          done.off('close', abandon);
           const index = queue.indexOf(admit);
           if (index >= 0) queue.splice(index, 1);
           changed();
-          resolve(false);
+          resolve(outcome);
         };
+        const abandon = () => giveUp('gone');
+        const timer = setTimeout(() => giveUp('expired'), maxWaitMs);
+        timer.unref?.();
         queue.push(admit);
         done.once('close', abandon);
         changed();

@@ -40,6 +40,17 @@ export function invalidInput(issues: { field: string; message: string }[]): Http
   );
 }
 
+/**
+ * A push waited longer than the push queue's timeout for a place (http/admission.ts): answered
+ * "busy", its body never read.
+ */
+export class PushQueueTimeoutError extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`push waited ${waitedMs} ms for a place`);
+    this.name = 'PushQueueTimeoutError';
+  }
+}
+
 export function errorBody(
   code: ApiErrorCode,
   message: string,
@@ -124,12 +135,19 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send(errorBody('invalid_input', error.message));
     }
-    if (error instanceof DatabaseBusyError) {
+    if (error instanceof DatabaseBusyError || error instanceof PushQueueTimeoutError) {
       // Load, not an outage: the operator's levers are capacity and PG_POOL_SIZE / PUSH_CONCURRENCY.
-      request.log.warn(
-        { poolSize: error.poolSize, waitedMs: error.waitedMs },
-        'database pool busy: every connection stayed in use for the whole connection timeout (server overloaded; see PG_POOL_SIZE and PUSH_CONCURRENCY in docs/server.md)',
-      );
+      if (error instanceof DatabaseBusyError) {
+        request.log.warn(
+          { poolSize: error.poolSize, waitedMs: error.waitedMs },
+          'database pool busy: every connection stayed in use for the whole connection timeout (server overloaded; see PG_POOL_SIZE and PUSH_CONCURRENCY in docs/server.md)',
+        );
+      } else {
+        request.log.warn(
+          { waitedMs: error.waitedMs },
+          'push queue timeout: answered busy without reading the body (server overloaded; see PUSH_QUEUE_TIMEOUT_SECONDS in docs/server.md)',
+        );
+      }
       return reply
         .code(503)
         .header('retry-after', String(RETRY_AFTER_BUSY_S))

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app';
 import { DatabaseBusyError } from '../db/database';
 import { createAdmission } from '../http/admission';
-import { HttpError } from '../http/errors';
+import { HttpError, PushQueueTimeoutError } from '../http/errors';
 import { lookupCustomer } from '../modules/customers';
 import { registerDevice } from '../modules/devices';
 import { pull } from '../modules/feed';
@@ -34,9 +34,12 @@ export function syncRoutes(context: AppContext) {
     429: ApiErrorSchema,
   };
   const deviceAuth = { preHandler: context.requireDevice };
-  const pushAdmission = createAdmission(config.pushConcurrency, (inProgress, waiting) => {
-    metrics.pushInProgress.set(inProgress);
-    metrics.pushWaiting.set(waiting);
+  const pushAdmission = createAdmission(config.pushConcurrency, {
+    maxWaitMs: config.pushQueueTimeoutMs,
+    onChange: (inProgress, waiting) => {
+      metrics.pushInProgress.set(inProgress);
+      metrics.pushWaiting.set(waiting);
+    },
   });
   const security = [{ deviceToken: [] }];
 
@@ -74,8 +77,13 @@ export function syncRoutes(context: AppContext) {
       {
         // Before the body is read: a push waiting here holds a socket, not a parsed batch.
         async onRequest(_request, reply) {
+          const entry = await pushAdmission.enter(reply.raw);
           // A request whose client left while it waited is done: nothing to read or answer.
-          if (!(await pushAdmission.enter(reply.raw))) reply.hijack();
+          if (entry === 'gone') reply.hijack();
+          if (entry === 'expired') {
+            metrics.pushBatches.inc({ outcome: 'busy' });
+            throw new PushQueueTimeoutError(config.pushQueueTimeoutMs);
+          }
         },
         ...deviceAuth,
         schema: {
