@@ -16,6 +16,7 @@ Commands:
   enrollment-code --store <storeId> [--ttl-hours <1..720>]
   list-devices [--store <storeId>]
   revoke-device <deviceId>
+  void-event <deviceId> <seq> --note <why>   (a till's event the server refuses as unreadable)
   flags [--kind overdrawn|rule_mismatch|clock_skew] [--store <storeId>] [--open true|false] [--limit N] [--before ID]
   erase-customer <+E164 phone>
   report --store <storeId> --date <YYYY-MM-DD> [--csv]
@@ -69,6 +70,7 @@ function buildCall(argv: string[]): Call {
       limit: { type: 'string' },
       before: { type: 'string' },
       date: { type: 'string' },
+      note: { type: 'string' },
       csv: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -112,6 +114,12 @@ function buildCall(argv: string[]): Call {
       return { method: 'GET', path: `/v1/admin/devices${q({ storeId: values.store })}` };
     case 'revoke-device':
       return { method: 'POST', path: `/v1/admin/devices/${seg(need(arg, 'deviceId'))}/revoke` };
+    case 'void-event':
+      return {
+        method: 'POST',
+        path: `/v1/admin/devices/${seg(need(arg, 'deviceId'))}/events/${seg(need(positionals[2], 'seq'))}/void`,
+        body: { note: need(values.note, 'note') },
+      };
     case 'flags':
       return {
         method: 'GET',

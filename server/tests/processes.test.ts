@@ -202,6 +202,9 @@ describe.runIf(DB_KIND === 'pglite')('the embedded PGlite server', () => {
         storeId: store.storeId,
         code: expect.stringMatching(/^\w{4}-\w{4}-\w{4}$/),
       });
+      const voided = cli(['void-event', device.deviceId, '4', '--note', 'ticket 42']);
+      expect(voided.status).toBe(0);
+      expect(JSON.parse(voided.stdout)).toMatchObject({ deviceId: device.deviceId, seq: 4, lastSeq: 4 });
       const report = cli(['report', '--store', device.storeId, '--date', '2026-11-23', '--csv']);
       expect(report.status).toBe(0);
       expect(report.stdout).toMatch(/^store_id,date,check_ins/);

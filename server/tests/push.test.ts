@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, PushResponse, SeqGapResponse } from '../../src/shared/sync';
 import { type Database, openPostgres } from '../src/db/database';
 import { waitFor } from '../../tests/fault/sync/support/wait';
-import { DB_KIND, type TestServer, type Till, createTestServer, phone } from './support/harness';
+import { ADMIN_TOKEN, DB_KIND, type TestServer, type Till, createTestServer, phone } from './support/harness';
 
 let server: TestServer;
 let storeId: string;
@@ -208,6 +208,72 @@ describe('push: conflicts, gaps and rejections', () => {
     const res = await till.push([reused]);
     expect(res.body.results[0]).toMatchObject({ status: 'rejected', reason: 'seq_reused' });
     expect(balanceOf(res.body, p)).toBe(3);
+  });
+});
+
+describe('push: voided events', () => {
+  const voidSeq = (
+    deviceId: string,
+    seq: number | string,
+    body: unknown = { note: 'ticket 7' },
+    token = ADMIN_TOKEN,
+  ) =>
+    server.request<{ lastSeq: number; seq: number; message: string }>(
+      'POST',
+      `/v1/admin/devices/${deviceId}/events/${seq}/void`,
+      { payload: body, token },
+    );
+
+  it('support voids the event a till is stuck on: the device moves past it, nothing applied', async () => {
+    const till = await newTill();
+    const p = phone(80);
+    expect((await till.push([till.earned(p, 'V-1', 10_00)])).status).toBe(200);
+    // Seq 2 is one the server cannot read (a field it does not know): 400, nothing moves.
+    const unreadable = { ...till.earned(p, 'V-2', 20_00), surprise: true };
+    const stuck = await till.push([unreadable as never]);
+    expect(stuck.status).toBe(400);
+    expect((stuck.body as unknown as ApiError).error.field).toBe('events.0');
+
+    const voided = await voidSeq(till.deviceId, 2);
+    expect(voided.status).toBe(200);
+    expect(voided.body).toMatchObject({ seq: 2, lastSeq: 2 });
+    expect(voided.body.message).toMatch(/Voided by support \(ticket 7\)/);
+    // Doing it again answers the same; any other seq is refused naming the one expected.
+    expect((await voidSeq(till.deviceId, 2)).body).toEqual(voided.body);
+    const later = await voidSeq(till.deviceId, 4);
+    expect(later.status).toBe(409);
+    expect((later.body as unknown as ApiError).error.message).toMatch(
+      /next seq the server expects from this device, 3/,
+    );
+    const applied = await voidSeq(till.deviceId, 1);
+    expect(applied.status).toBe(409);
+    expect((applied.body as unknown as ApiError).error.message).toMatch(/Seq 1 was already applied/);
+
+    // The till learns it from an empty push, and goes on from seq 3.
+    const handshake = await till.push([]);
+    expect(handshake.body.lastSeq).toBe(2);
+    const next = await till.push([till.earned(p, 'V-3', 5_00)]);
+    expect(next.body.results.map((r) => r.status)).toEqual(['accepted']);
+    expect(balanceOf(next.body, p)).toBe(15);
+    // Sent again readable (an upgraded till), the voided seq is still not applied.
+    const resent = await till.push([till.earned(p, 'V-2', 20_00, { seq: 2 })]);
+    expect(resent.body.results[0]).toMatchObject({ status: 'rejected', reason: 'seq_reused' });
+    expect((resent.body.results[0] as { message: string }).message).toMatch(/Voided by support/);
+    expect(balanceOf(resent.body, p)).toBe(15);
+    expect(await server.count('ledger_events', 'device_id = $1', [till.deviceId])).toBe(2);
+  });
+
+  it('needs the admin token, a known device, a seq and a note', async () => {
+    const till = await newTill();
+    expect((await voidSeq(till.deviceId, 1, { note: 'x' }, till.token)).status).toBe(401);
+    const unknown = await voidSeq('01900000-0000-7000-8000-000000000000', 1);
+    expect(unknown.status).toBe(404);
+    expect((await voidSeq(till.deviceId, 'abc')).status).toBe(400);
+    expect((await voidSeq(till.deviceId, 0)).status).toBe(400);
+    const noNote = await voidSeq(till.deviceId, 1, {});
+    expect(noNote.status).toBe(400);
+    expect((noNote.body as unknown as ApiError).error.field).toBe('note');
+    expect(await server.count('rejected_events', 'device_id = $1', [till.deviceId])).toBe(0);
   });
 });
 

@@ -374,11 +374,12 @@ async function answerRetries(
   );
   const refused = await tx.query<{
     seq: number;
-    event_id: string;
-    reason: RejectionReason;
+    event_id: string | null;
+    reason: RejectionReason | typeof VOIDED;
+    message: string;
     hash: string | null;
   }>(
-    `SELECT seq, event_id, reason, encode(body_hash, 'hex') AS hash FROM rejected_events
+    `SELECT seq, event_id, reason, message, encode(body_hash, 'hex') AS hash FROM rejected_events
       WHERE device_id = $1 AND seq = ANY($2::bigint[])`,
     [deviceId, seqs],
   );
@@ -400,6 +401,12 @@ async function answerRetries(
       continue;
     }
     const r = refusedBySeq.get(seq);
+    if (r?.reason === VOIDED) {
+      // Voided by support without being read; whatever is sent for it now is not applied. The
+      // till's contract has no "voided" reason: the seq is spent, as for any other event.
+      results.set(seq, { id, seq, status: 'rejected', reason: 'seq_reused', message: r.message });
+      continue;
+    }
     if (r && r.event_id === id && (r.hash === null || r.hash === p.hash)) {
       results.set(seq, {
         id,
@@ -553,6 +560,82 @@ async function storeRejections(
       deviceId,
     ],
   );
+}
+
+/** rejected_events.reason of a seq support voided (never a till-facing RejectionReason). */
+export const VOIDED = 'voided';
+
+export interface VoidedEvent {
+  deviceId: string;
+  seq: number;
+  /** The device's last applied seq after the void. */
+  lastSeq: number;
+  voidedAt: string;
+  /** What a till that sends this seq again is told. */
+  message: string;
+}
+
+/**
+ * Support's way past an event the server cannot read (a 400 for that event alone, so its till
+ * sends it again for ever and every event behind it waits): seq `seq` of the device is recorded
+ * as refused, unread, and the device moves past it. Only the next seq the server expects can be
+ * voided; doing it again answers the same. The till finds out from its next push (modules/sync
+ * engine: an empty push shows the device's last seq past the refused event) and settles the event
+ * as rejected. Nothing is applied: the event's points never reach the balance.
+ */
+export async function voidEvent(
+  db: Database,
+  deviceId: string,
+  seq: number,
+  note: string,
+): Promise<VoidedEvent> {
+  return db.transaction(async (tx) => {
+    const device = await tx.query<{ last_seq: number }>(
+      'SELECT last_seq FROM devices WHERE id = $1 FOR UPDATE',
+      [deviceId],
+    );
+    const row = device.rows[0];
+    if (!row) throw new HttpError(404, 'not_found', 'There is no device with this id.', 'deviceId');
+    const before = await tx.query<{ message: string; received_at: Date }>(
+      'SELECT message, received_at FROM rejected_events WHERE device_id = $1 AND seq = $2 AND reason = $3',
+      [deviceId, seq, VOIDED],
+    );
+    const done = before.rows[0];
+    if (done) {
+      return {
+        deviceId,
+        seq,
+        lastSeq: row.last_seq,
+        voidedAt: done.received_at.toISOString(),
+        message: done.message,
+      };
+    }
+    if (seq !== row.last_seq + 1) {
+      throw new HttpError(
+        409,
+        'conflict',
+        seq <= row.last_seq
+          ? `Seq ${seq} was already applied or answered; only the next seq, ${row.last_seq + 1}, can be voided.`
+          : `Only the next seq the server expects from this device, ${row.last_seq + 1}, can be voided.`,
+        'seq',
+        { expectedSeq: row.last_seq + 1, lastSeq: row.last_seq },
+      );
+    }
+    const message = `Voided by support (${note}); it was not applied.`;
+    const { rows } = await tx.query<{ received_at: Date }>(
+      `INSERT INTO rejected_events (device_id, seq, event_id, reason, message, body)
+       VALUES ($1, $2, NULL, $3, $4, NULL) RETURNING received_at`,
+      [deviceId, seq, VOIDED, message],
+    );
+    await tx.query('UPDATE devices SET last_seq = $2 WHERE id = $1', [deviceId, seq]);
+    return {
+      deviceId,
+      seq,
+      lastSeq: seq,
+      voidedAt: (rows[0] as { received_at: Date }).received_at.toISOString(),
+      message,
+    };
+  });
 }
 
 interface Touched {

@@ -6,6 +6,7 @@ import { eraseCustomer } from '../modules/customers';
 import { listDevices, revokeDevice } from '../modules/devices';
 import { runExpiry } from '../modules/expiry';
 import { listFlags } from '../modules/flags';
+import { voidEvent } from '../modules/ledger';
 import { dailyReport, dailyReportCsv } from '../modules/reports';
 import { createEnrollmentCode, createStore, listStores, setProgram } from '../modules/stores';
 import { ProgramSchema } from '../../../src/shared/program';
@@ -26,6 +27,9 @@ import {
   ReportQuerySchema,
   StoreParamsSchema,
   StoreResponseSchema,
+  VoidEventParamsSchema,
+  VoidEventRequestSchema,
+  VoidEventResponseSchema,
 } from './schemas';
 
 /** Operator API (Bearer ADMIN_TOKEN): stores, enrolment codes, devices, flags, erasure, reports. */
@@ -145,6 +149,32 @@ export function adminRoutes(context: AppContext) {
         const device = await revokeDevice(db, request.params.deviceId);
         request.log.info({ deviceId: device.deviceId }, 'device revoked');
         return device;
+      },
+    );
+
+    app.post(
+      '/v1/admin/devices/:deviceId/events/:seq/void',
+      {
+        ...admin,
+        schema: {
+          summary:
+            "Void the next seq of a device: an event the server cannot read (400), so the till's queue moves past it unapplied",
+          tags: ['admin'],
+          security,
+          params: VoidEventParamsSchema,
+          body: VoidEventRequestSchema,
+          response: { 200: VoidEventResponseSchema, 409: ApiErrorSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const { deviceId, seq } = request.params;
+        const voided = await voidEvent(db, deviceId, seq, request.body.note);
+        // The audit line: an event a till recorded will never be applied.
+        request.log.warn(
+          { audit: 'event.voided', deviceId, seq, note: request.body.note },
+          'event voided by support',
+        );
+        return voided;
       },
     );
 

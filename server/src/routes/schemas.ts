@@ -52,6 +52,24 @@ export const DeviceResponseSchema = z.object({
   revokedAt: z.string().nullable(),
 });
 
+export const VoidEventParamsSchema = z.strictObject({
+  deviceId: DeviceIdSchema,
+  seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+
+export const VoidEventRequestSchema = z.strictObject({
+  /** Why support voids it (a ticket number, what was wrong): kept with the row and told to the till. */
+  note: shortText('Note', 200),
+});
+
+export const VoidEventResponseSchema = z.object({
+  deviceId: DeviceIdSchema,
+  seq: z.number().int(),
+  lastSeq: z.number().int(),
+  voidedAt: z.string(),
+  message: z.string(),
+});
+
 export const DevicesQuerySchema = z.strictObject({ storeId: StoreIdSchema.optional() });
 
 export const FlagKindSchema = z.enum(['overdrawn', 'rule_mismatch', 'clock_skew']);
