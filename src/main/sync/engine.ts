@@ -450,9 +450,18 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           }
           if (error.kind === 'refused') {
             const event = events[0]!;
+            // Support may have voided it on the server (void-event): then the device's last seq,
+            // which an empty push tells, is past it. Settled as rejected, the queue goes on.
+            const handshake = (await postBatch(secret, storeId, [], signal)).body;
+            if (handshake.lastSeq >= event.seq) {
+              const reason = `voided: The server could not read this event (${error.message}); support voided it, so it was not applied.`;
+              settleBatch.immediate([{ seq: event.seq, state: 'rejected', reason }], handshake, clock());
+              log.warn('sync_event_voided', { seq: event.seq, lastSeq: handshake.lastSeq });
+              continue;
+            }
             throw new SyncFailure(
               'refused',
-              `The server refused event ${event.seq} (${error.message}); events after it wait. Contact support.`,
+              `The server refused event ${event.seq} (${error.message}); events after it wait. Contact support: they can void seq ${event.seq} of device ${ledger.deviceId}.`,
               error.detail,
             );
           }

@@ -202,6 +202,40 @@ describe('push and pull', () => {
     expect(states[1]!.reason).toMatch(/already_checked_in/);
     expect(b.ledger.balance(phone(31))).toMatchObject({ confirmed: 7, provisional: 7 });
   });
+
+  it('an event the server cannot read waits for support; voided there, the till settles it and goes on', async () => {
+    const { storeId } = await server.admin.createStore();
+    // A till newer than the server: one event carries a field this server does not know.
+    const newer: FetchLike = (url, init) => {
+      if (!url.endsWith('/v1/sync/push') || !init.body)
+        return fetch(url, init) as unknown as ReturnType<FetchLike>;
+      const body = JSON.parse(init.body) as { events: { payload: { receiptId?: string } }[] };
+      for (const event of body.events)
+        if (event.payload.receiptId === 'unreadable') Object.assign(event, { tip: 1 });
+      return fetch(url, { ...init, body: JSON.stringify(body) }) as unknown as ReturnType<FetchLike>;
+    };
+    const a = till({ fetch: newer });
+    await pair(a, server, storeId, server.url, 'A');
+    a.ledger.enroll(phone(35), CONSENT);
+    a.ledger.checkIn(phone(35), sale('unreadable', 2_000));
+    a.ledger.checkIn(phone(35), sale('after', 700));
+    const stuck = await a.engine.syncNow();
+    expect(stuck.lastError).toMatch(/refused event 2 .*void seq 2 of device/);
+    expect(stuck.pendingEvents).toBe(2);
+    // Still stuck on the next try: nothing changed on the server.
+    expect((await a.engine.syncNow()).pendingEvents).toBe(2);
+
+    expect(await server.admin.voidEvent(a.ledger.deviceId, 2, 'ticket 1')).toMatchObject({ lastSeq: 2 });
+    const status = await a.engine.syncNow();
+    expect(status).toMatchObject({ pendingEvents: 0, lastError: null });
+    const states = a.db.prepare('SELECT state, reason FROM settled_events ORDER BY seq').all() as {
+      state: string;
+      reason: string | null;
+    }[];
+    expect(states.map((s) => s.state)).toEqual(['accepted', 'rejected', 'accepted']);
+    expect(states[1]!.reason).toMatch(/^voided: .*support voided it/);
+    expect(a.ledger.balance(phone(35))).toMatchObject({ confirmed: 7, provisional: 7 });
+  });
 });
 
 describe('customer look-up', () => {

@@ -116,6 +116,8 @@ export interface AdminClient {
   enrollmentCode(storeId: string): Promise<string>;
   setProgram(storeId: string, program: unknown): Promise<void>;
   revoke(deviceId: string): Promise<void>;
+  /** Support's way past an event the server cannot read (POST …/events/{seq}/void). */
+  voidEvent(deviceId: string, seq: number, note: string): Promise<{ lastSeq: number }>;
   devices(storeId?: string): Promise<{ deviceId: string; lastSeq: number; clockSkewMs: number | null }[]>;
   flags(kind?: string): Promise<{ kind: string; customerId: string | null; deviceId: string | null }[]>;
   report(storeId: string, date: string): Promise<DailyReport>;
@@ -165,6 +167,8 @@ export function createAdminClient(url: string): AdminClient {
     setProgram: async (storeId, program) =>
       void (await ok('PUT', `/v1/admin/stores/${storeId}/program`, program)),
     revoke: async (deviceId) => void (await ok('POST', `/v1/admin/devices/${deviceId}/revoke`, {})),
+    voidEvent: (deviceId, seq, note) =>
+      ok('POST', `/v1/admin/devices/${deviceId}/events/${seq}/void`, { note }),
     devices: async (storeId) =>
       (
         await ok<{ devices: { deviceId: string; lastSeq: number; clockSkewMs: number | null }[] }>(
