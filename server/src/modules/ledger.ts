@@ -579,9 +579,9 @@ export interface VoidedEvent {
  * Support's way past an event the server cannot read (a 400 for that event alone, so its till
  * sends it again for ever and every event behind it waits): seq `seq` of the device is recorded
  * as refused, unread, and the device moves past it. Only the next seq the server expects can be
- * voided; doing it again answers the same. The till finds out from its next push (modules/sync
- * engine: an empty push shows the device's last seq past the refused event) and settles the event
- * as rejected. Nothing is applied: the event's points never reach the balance.
+ * voided; doing it again answers the same. The till finds out at its next sync (an empty push
+ * shows the device's last seq past the refused event: src/main/sync/engine.ts) and settles the
+ * event as rejected. Nothing is applied: the event's points never reach the balance.
  */
 export async function voidEvent(
   db: Database,
@@ -618,7 +618,6 @@ export async function voidEvent(
           ? `Seq ${seq} was already applied or answered; only the next seq, ${row.last_seq + 1}, can be voided.`
           : `Only the next seq the server expects from this device, ${row.last_seq + 1}, can be voided.`,
         'seq',
-        { expectedSeq: row.last_seq + 1, lastSeq: row.last_seq },
       );
     }
     const message = `Voided by support (${note}); it was not applied.`;
