@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { type Socket, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, PushResponse, SeqGapResponse } from '../../src/shared/sync';
 import { type Database, openPostgres } from '../src/db/database';
@@ -22,6 +22,27 @@ async function newTill(): Promise<Till> {
 
 const balanceOf = (res: PushResponse, phoneNumber: string) =>
   res.balances.find((b) => b.phone === phoneNumber)?.balance;
+
+/** A value of the server's /metrics: `pattern` is the series (a regular expression), NaN if absent. */
+async function metricOf(target: TestServer, pattern: string): Promise<number> {
+  const text = (await target.request<string>('GET', '/metrics')).body;
+  return Number(new RegExp(`^${pattern} (\\d+)$`, 'm').exec(text)?.[1]);
+}
+
+/**
+ * A push over a real socket whose client sends half of a large body and stops, as a till that
+ * gives up mid-upload: the server reads its headers, not its body. Destroy the socket to leave.
+ */
+async function halfSentPush(target: TestServer, token: string): Promise<Socket> {
+  const address = await target.app.listen({ port: 0, host: '127.0.0.1' });
+  const socket = connect(Number(new URL(address).port), '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(
+    `POST /v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n${'{"events": ['.padEnd(100_000, ' ')}`,
+  );
+  return socket;
+}
 
 describe('push: idempotency', () => {
   it('the same batch pushed 3 times is stored once; later pushes answer duplicate with the same balance', async () => {
@@ -518,10 +539,7 @@ describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
   let first: Promise<unknown>;
   let other: Till;
 
-  const gauge = async (name: string) => {
-    const text = (await limited.request<string>('GET', '/metrics')).body;
-    return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
-  };
+  const gauge = (name: string) => metricOf(limited, name);
 
   beforeAll(async () => {
     limited = await createTestServer({ PUSH_CONCURRENCY: '1' });
@@ -552,14 +570,7 @@ describe.runIf(DB_KIND === 'postgres')('push: admission', () => {
 
   it('beyond PUSH_CONCURRENCY a push waits before its body is read, and goes in when a place frees', async () => {
     // A client that gives up while it waits, over a real socket: half its body sent, then gone.
-    const address = await limited.app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = new URL(address);
-    const quitter = connect(Number(port), '127.0.0.1');
-    await new Promise((resolve) => quitter.once('connect', resolve));
-    quitter.write(
-      `POST /v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${other.token}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n${'{"events": ['.padEnd(100_000, ' ')}`,
-    );
+    const quitter = await halfSentPush(limited, other.token);
     await waitFor(async () => (await gauge('loyalty_sync_push_waiting')) === 1, {
       timeoutMs: 10_000,
       what: 'loyalty_sync_push_waiting 1',
@@ -605,10 +616,7 @@ describe.runIf(DB_KIND === 'postgres')('push: queue timeout', () => {
   let limited: TestServer;
   let holder: Database;
 
-  const metric = async (pattern: string) => {
-    const text = (await limited.request<string>('GET', '/metrics')).body;
-    return Number(new RegExp(`^${pattern} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
-  };
+  const metric = (pattern: string) => metricOf(limited, pattern);
 
   beforeAll(async () => {
     limited = await createTestServer({ PUSH_CONCURRENCY: '1', PUSH_QUEUE_TIMEOUT_SECONDS: '1' });
@@ -641,13 +649,7 @@ describe.runIf(DB_KIND === 'postgres')('push: queue timeout', () => {
 
       // A client that left with half its body sent: its socket is paused unread, so Node cannot
       // see it go. It waits out the timeout instead of being admitted later.
-      const address = await limited.app.listen({ port: 0, host: '127.0.0.1' });
-      const quitter = connect(Number(new URL(address).port), '127.0.0.1');
-      await new Promise((resolve) => quitter.once('connect', resolve));
-      quitter.write(
-        `POST /v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${other.token}\r\n` +
-          `Content-Type: application/json\r\nContent-Length: 200000\r\n\r\n${'{"events": ['.padEnd(100_000, ' ')}`,
-      );
+      const quitter = await halfSentPush(limited, other.token);
       await waitFor(async () => (await metric('loyalty_sync_push_waiting')) === 1, {
         timeoutMs: 10_000,
         what: 'loyalty_sync_push_waiting 1',
