@@ -113,6 +113,18 @@ describe('migrations', () => {
     expect(await server.count('schema_migrations')).toBe(loadMigrations().length);
   });
 
+  it('leave phone numbers and receipt ids comparing byte by byte, whatever the database locale', async () => {
+    const { rows } = await server.db.query<{ table_name: string; column_name: string; collation: string }>(
+      `SELECT table_name, column_name, collation_name AS collation FROM information_schema.columns
+        WHERE (table_name, column_name) IN (('customers', 'phone'), ('ledger_events', 'receipt_id'))
+        ORDER BY table_name`,
+    );
+    expect(rows).toEqual([
+      { table_name: 'customers', column_name: 'phone', collation: 'C' },
+      { table_name: 'ledger_events', column_name: 'receipt_id', collation: 'C' },
+    ]);
+  });
+
   it('refuse to run when a released migration file was edited', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
     try {
