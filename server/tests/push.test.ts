@@ -266,9 +266,11 @@ describe('push: voided events', () => {
     expect((later.body as unknown as ApiError).error.message).toMatch(
       /next seq the server expects from this device, 3/,
     );
+    expect(later.body).toMatchObject({ expectedSeq: 3, lastSeq: 2 });
     const applied = await voidSeq(till.deviceId, 1);
     expect(applied.status).toBe(409);
     expect((applied.body as unknown as ApiError).error.message).toMatch(/Seq 1 was already applied/);
+    expect(applied.body).toMatchObject({ expectedSeq: 3, lastSeq: 2 });
 
     // The till learns it from an empty push, and goes on from seq 3.
     const handshake = await till.push([]);

@@ -618,6 +618,8 @@ export async function voidEvent(
           ? `Seq ${seq} was already applied or answered; only the next seq, ${row.last_seq + 1}, can be voided.`
           : `Only the next seq the server expects from this device, ${row.last_seq + 1}, can be voided.`,
         'seq',
+        // Shaped like a push's seq gap, so a support script reads the seq to void from one field.
+        { expectedSeq: row.last_seq + 1, lastSeq: row.last_seq },
       );
     }
     const message = `Voided by support (${note}); it was not applied.`;

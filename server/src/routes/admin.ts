@@ -10,7 +10,7 @@ import { voidEvent } from '../modules/ledger';
 import { dailyReport, dailyReportCsv } from '../modules/reports';
 import { createEnrollmentCode, createStore, listStores, setProgram } from '../modules/stores';
 import { ProgramSchema } from '../../../src/shared/program';
-import { ApiErrorSchema } from '../../../src/shared/sync';
+import { ApiErrorSchema, SeqGapResponseSchema } from '../../../src/shared/sync';
 import {
   CreateEnrollmentCodeRequestSchema,
   CreateStoreRequestSchema,
@@ -163,7 +163,7 @@ export function adminRoutes(context: AppContext) {
           security,
           params: VoidEventParamsSchema,
           body: VoidEventRequestSchema,
-          response: { 200: VoidEventResponseSchema, 409: ApiErrorSchema, ...errors },
+          response: { 200: VoidEventResponseSchema, 409: SeqGapResponseSchema, ...errors },
         },
       },
       async (request) => {
