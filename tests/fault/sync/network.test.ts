@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pair } from './support/pairing';
-import { startProxy, type FaultProxy } from './support/proxy';
-import { startServer, type ServerProcess } from './support/server';
-import { CONSENT, openTill, phone, tillEvents, type TestTill } from './support/till';
+import { useFaultRig } from './support/rig';
+import { CONSENT, phone, tillEvents, type TestTill, type TillOptions } from './support/till';
 import { expectConvergedLive } from './support/verify';
 import { waitFor } from './support/wait';
 
@@ -14,28 +13,12 @@ import { waitFor } from './support/wait';
  * event on the server exactly once, balances equal on server and till, nothing lost.
  */
 
-let server: ServerProcess;
-let proxy: FaultProxy;
-const tills: TestTill[] = [];
+const rig = useFaultRig();
 
-beforeAll(async () => {
-  server = await startServer();
-  proxy = await startProxy(() => server.url);
-}, 90_000);
-
-afterEach(() => proxy.clear());
-
-afterAll(async () => {
-  for (const till of tills) await till.cleanup();
-  await proxy?.close();
-  await server?.dispose();
-});
-
-async function pairedTill(options: Parameters<typeof openTill>[0] = {}) {
-  const { storeId } = await server.admin.createStore();
-  const till = openTill(options);
-  tills.push(till);
-  await pair(till, server, storeId, proxy.url);
+async function pairedTill(options: TillOptions = {}) {
+  const { storeId } = await rig.server.admin.createStore();
+  const till = rig.openTill(options);
+  await pair(till, rig.server, storeId, rig.proxy.url);
   return till;
 }
 
@@ -53,41 +36,41 @@ function sales(till: TestTill, customer: number, count: number, prefix: string):
   }
 }
 
-const pushes = () => proxy.seen.filter((s) => s.path.startsWith('/v1/sync/push'));
+const pushes = () => rig.proxy.seen.filter((s) => s.path.startsWith('/v1/sync/push'));
 
 describe('network faults between till and server', () => {
   it('5xx answers: retried with backoff until the server takes the batch', async () => {
     const till = await pairedTill();
     sales(till, 1, 30, 'five');
-    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'status', status: 503 }, times: 3 });
-    proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'status', status: 500 }, times: 2 });
+    rig.proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'status', status: 503 }, times: 3 });
+    rig.proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'status', status: 500 }, times: 2 });
     till.engine.start();
     await waitFor(() => till.engine.status().pendingEvents === 0 && till.engine.status().lastError === null, {
       what: 'outbox drained through 5xx answers',
     });
     expect(pushes().filter((p) => p.fault === 'status')).toHaveLength(3);
     await till.engine.stop();
-    await expectConvergedLive(server, [till]);
+    await expectConvergedLive(rig.server, [till]);
   });
 
   it('timeouts: a server that never answers is given up on at the deadline and retried', async () => {
     const till = await pairedTill({ options: { requestTimeoutMs: 300 } });
     sales(till, 2, 10, 'hang');
-    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'hang' }, times: 2 });
+    rig.proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'hang' }, times: 2 });
     const status = await till.engine.syncNow();
     expect(status.online).toBe(false);
     expect(status.lastError).toMatch(/did not answer within/);
     till.engine.start();
     await waitFor(() => till.engine.status().pendingEvents === 0, { what: 'drained after timeouts' });
     await till.engine.stop();
-    await expectConvergedLive(server, [till]);
+    await expectConvergedLive(rig.server, [till]);
   });
 
   it('connection resets: the cut request is retried, nothing is doubled', async () => {
     const till = await pairedTill();
     sales(till, 3, 25, 'reset');
-    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'reset' }, times: 2 });
-    proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'reset' }, times: 1 });
+    rig.proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'reset' }, times: 2 });
+    rig.proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'reset' }, times: 1 });
     const first = await till.engine.syncNow();
     expect(first.lastError).toMatch(/cut|could not be reached/);
     till.engine.start();
@@ -95,17 +78,17 @@ describe('network faults between till and server', () => {
       what: 'drained after resets',
     });
     await till.engine.stop();
-    await expectConvergedLive(server, [till]);
+    await expectConvergedLive(rig.server, [till]);
   });
 
   it('very slow replies: a reply trickling in within the deadline is used; one past it is retried', async () => {
     const till = await pairedTill({ options: { requestTimeoutMs: 1_500 } });
     sales(till, 4, 20, 'slow');
-    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'slow', ms: 600 }, times: 1 });
+    rig.proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'slow', ms: 600 }, times: 1 });
     const status = await till.engine.syncNow();
     expect(status.pendingEvents).toBe(0);
     sales(till, 4, 5, 'slower');
-    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'slow', ms: 4_000 }, times: 1 });
+    rig.proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'slow', ms: 4_000 }, times: 1 });
     const late = await till.engine.syncNow();
     expect(late.pendingEvents).toBe(5);
     expect(late.lastError).toMatch(/did not answer within/);
@@ -116,14 +99,14 @@ describe('network faults between till and server', () => {
       .slice(-5)
       .map((e) => e.state);
     expect(states).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
-    await expectConvergedLive(server, [till]);
+    await expectConvergedLive(rig.server, [till]);
   });
 
   it('the same batch delivered twice: the reply is lost after the server applied it, the retry is answered duplicate', async () => {
     const till = await pairedTill();
     sales(till, 5, 12, 'twice');
     const points = till.ledger.balance(phone(5)).provisional;
-    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'drop-reply' }, times: 1 });
+    rig.proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'drop-reply' }, times: 1 });
     const first = await till.engine.syncNow();
     expect(first.pendingEvents).toBe(13);
     // No pull after an unsettled push: the confirmed balance cannot count those points twice.
@@ -135,20 +118,20 @@ describe('network faults between till and server', () => {
     expect(withoutSentAt(retried!.body)).toBe(withoutSentAt(dropped!.body));
     expect(tillEvents(till.db).every((e) => e.state === 'duplicate')).toBe(true);
     expect(till.ledger.balance(phone(5))).toMatchObject({ confirmed: points, provisional: points });
-    await expectConvergedLive(server, [till]);
+    await expectConvergedLive(rig.server, [till]);
   });
 
   it('a sale made while a push is in flight is pushed in the same run, in order', async () => {
     const till = await pairedTill();
     sales(till, 6, 3, 'before');
-    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'hold' }, times: 1 });
+    rig.proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'hold' }, times: 1 });
     const run = till.engine.syncNow();
-    await waitFor(() => proxy.held() === 1, { what: 'push in flight' });
+    await waitFor(() => rig.proxy.held() === 1, { what: 'push in flight' });
     // The till keeps selling while its push waits: a check-in never waits for sync.
     const started = performance.now();
     sales(till, 6, 2, 'during');
     expect(performance.now() - started).toBeLessThan(500);
-    proxy.release();
+    rig.proxy.release();
     const status = await run;
     expect(status.pendingEvents).toBe(0);
     const seqs = pushes()
@@ -158,37 +141,37 @@ describe('network faults between till and server', () => {
       [1, 2, 3, 4],
       [5, 6],
     ]);
-    await expectConvergedLive(server, [till]);
+    await expectConvergedLive(rig.server, [till]);
   });
 
   it('one 5xx and no sale after it: the outbox still drains on its own (no write needed to retry)', async () => {
     const till = await pairedTill();
     sales(till, 7, 4, 'lonely');
-    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'status', status: 502 }, times: 1 });
+    rig.proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'status', status: 502 }, times: 1 });
     till.engine.start();
     await waitFor(() => pushes().some((p) => p.fault === 'status'), { what: 'the failed push' });
     await waitFor(() => till.engine.status().pendingEvents === 0, { what: 'drained with no new sale' });
     await till.engine.stop();
-    await expectConvergedLive(server, [till]);
+    await expectConvergedLive(rig.server, [till]);
   });
 
   it('the network lost mid-sync: live sync resumes by itself when it returns, without a restart', async () => {
     const till = await pairedTill({ options: { batchSize: 10 } });
     sales(till, 8, 60, 'midsync');
     // Two batches go through, then the network is gone for a while.
-    proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'delay', ms: 0 }, times: 2 });
-    proxy.add({ match: '* /', fault: { kind: 'reset' } });
+    rig.proxy.add({ match: 'POST /v1/sync/push', fault: { kind: 'delay', ms: 0 }, times: 2 });
+    rig.proxy.add({ match: '* /', fault: { kind: 'reset' } });
     till.engine.start();
     await waitFor(() => till.engine.status().consecutiveFailures >= 3, { what: 'sync failing offline' });
     expect(till.engine.status().online).toBe(false);
     expect(till.engine.status().pendingEvents).toBe(41);
-    proxy.clear();
+    rig.proxy.clear();
     await waitFor(() => till.engine.status().pendingEvents === 0, {
       what: 'resumed after the network returned',
     });
     await waitFor(() => till.engine.status().online, { what: 'online again' });
     await till.engine.stop();
-    await expectConvergedLive(server, [till]);
+    await expectConvergedLive(rig.server, [till]);
   });
 
   it('refused mid-pull (401, as when a token is re-checked) then accepted: resumes at the saved cursor, no duplicate rows', async () => {
@@ -202,15 +185,14 @@ describe('network faults between till and server', () => {
     }
     await seller.engine.syncNow();
     const storeId = seller.engine.status().storeId!;
-    const reader = openTill({ options: { pullLimit: 10 } });
-    tills.push(reader);
-    await pair(reader, server, storeId, proxy.url);
+    const reader = rig.openTill({ options: { pullLimit: 10 } });
+    await pair(reader, rig.server, storeId, rig.proxy.url);
     let pulls = 0;
-    proxy.tap((seen) => {
+    rig.proxy.tap((seen) => {
       if (seen.path.startsWith('/v1/sync/pull')) pulls++;
     });
-    proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'delay', ms: 0 }, times: 3 });
-    proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'status', status: 401 }, times: 1 });
+    rig.proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'delay', ms: 0 }, times: 3 });
+    rig.proxy.add({ match: 'GET /v1/sync/pull', fault: { kind: 'status', status: 401 }, times: 1 });
     const refused = await reader.engine.syncNow();
     expect(refused.pairingProblem).not.toBeNull();
     const saved = reader.db.prepare('SELECT count(*) FROM server_customers').pluck().get() as number;
@@ -224,7 +206,7 @@ describe('network faults between till and server', () => {
     expect(reader.db.prepare('SELECT count(*) FROM server_customers').pluck().get()).toBe(60);
     expect(reader.db.prepare('SELECT count(*) FROM balances').pluck().get()).toBe(60);
     expect(reader.ledger.balance(phone(659)).confirmed).toBe(60);
-    await expectConvergedLive(server, [seller]);
+    await expectConvergedLive(rig.server, [seller]);
   });
 
   it('a malformed pull page does not move the cursor; the next good page is applied', async () => {
@@ -234,7 +216,7 @@ describe('network faults between till and server', () => {
     const cursor = () => till.db.prepare('SELECT cursor FROM sync_state').pluck().get();
     const before = cursor();
     sales(till, 9, 1, 'more');
-    proxy.add({
+    rig.proxy.add({
       match: 'GET /v1/sync/pull',
       fault: {
         kind: 'rewrite',
@@ -248,6 +230,6 @@ describe('network faults between till and server', () => {
     const good = await till.engine.syncNow();
     expect(good.lastError).toBeNull();
     expect(cursor()).not.toBe(before);
-    await expectConvergedLive(server, [till]);
+    await expectConvergedLive(rig.server, [till]);
   });
 });
