@@ -202,7 +202,9 @@ async function applyBatch(
   // taken late (just before commit), so pushes that share customers overlap for as short a time as
   // possible. Unknown ones are created ahead, outside this transaction (UnknownCustomers), except
   // on the attempt after that, which creates any still missing itself so that a push always ends.
-  const customerByPhone = await ensureCustomers(tx, batch, fresh, mayCreateCustomers);
+  // Every phone of the batch, once, sorted (retried events' too: their balances are answered).
+  const phones = [...new Set(batch.flatMap((p) => (p.event.phone ? [p.event.phone] : [])))].sort();
+  const customerByPhone = await ensureCustomers(tx, batch, phones, fresh, mayCreateCustomers);
 
   const accepted: Prepared[] = [];
   const rejected: { p: Prepared; reason: RejectionReason; customerId: string | null }[] = [];
@@ -284,9 +286,7 @@ async function applyBatch(
 
   // Confirmed balances of every customer in the batch, including those only in retried events
   // (the reply to the original push may have been lost).
-  const unanswered = [...new Set(batch.flatMap((p) => (p.event.phone ? [p.event.phone] : [])))].filter(
-    (phone) => !balances.has(phone),
-  );
+  const unanswered = phones.filter((phone) => !balances.has(phone));
   if (unanswered.length > 0) {
     const { rows } = await tx.query<{
       id: string;
@@ -441,11 +441,12 @@ async function answerRetries(
 async function ensureCustomers(
   tx: Queryable,
   batch: Prepared[],
+  /** The batch's distinct phones, sorted. */
+  wanted: string[],
   fresh: Prepared[],
   mayCreate: boolean,
 ): Promise<Map<string, string>> {
   const byPhone = new Map<string, string>();
-  const wanted = [...new Set(batch.flatMap((p) => (p.event.phone ? [p.event.phone] : [])))].sort();
   if (wanted.length === 0) return byPhone;
   // Nearly every customer of a push is known: a plain read finds them without touching the unique
   // index's insertion path, where a phone another transaction is still inserting (or updating)
