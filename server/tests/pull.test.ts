@@ -38,7 +38,7 @@ describe('pull', () => {
     ]);
     const { changes, cursor, resetRequired } = await till.pullAll();
     expect(resetRequired).toBe(false);
-    expect(cursor).toMatch(/^c2\./);
+    expect(cursor).toMatch(/^c3\./);
     expect(changes.map((c) => c.type).sort()).toEqual(['customer', 'customer', 'program', 'store']);
     const store = changes.find((c) => c.type === 'store');
     expect(store).toMatchObject({ store: { storeId, name: 'Snapshot shop', currency: 'USD' } });

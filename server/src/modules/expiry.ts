@@ -223,7 +223,7 @@ export async function expireCustomer(
     );
     const updated = await tx.query<{ event_count: number }>(
       `UPDATE balances SET points = points - $2, expired = expired + $2, event_count = event_count + 1,
-              updated_at = now()
+              feed_seq = nextval('server_seq'), updated_at = now()
         WHERE customer_id = $1
         RETURNING event_count`,
       [customerId, due.points],

@@ -255,7 +255,7 @@ async function applyBatch(
   if (accepted.length > 0) {
     const touched = await applyBalances(tx, accepted, customerByPhone);
     await applyProfiles(tx, accepted, customerByPhone);
-    const seqs = await touchCustomers(tx, storeId, [...touched.keys()]);
+    await touchCustomers(tx, storeId, [...touched.keys()]);
 
     const repaid: string[] = [];
     for (const [customerId, t] of touched) {
@@ -264,7 +264,7 @@ async function applyBatch(
         phone: t.phone,
         balance: t.balance,
         overdrawn: t.balance < 0,
-        serverSeq: seqs.get(customerId) ?? 0,
+        serverSeq: t.version,
       });
       if (t.overdrawnBy && t.balance < 0) {
         overdrawnCount++;
@@ -294,12 +294,11 @@ async function applyBatch(
       points: number | null;
       feed_seq: number | null;
     }>(
-      `SELECT c.id, c.phone, b.points, sc.feed_seq
+      `SELECT c.id, c.phone, b.points, b.feed_seq
          FROM customers c
          LEFT JOIN balances b ON b.customer_id = c.id
-         LEFT JOIN store_customers sc ON sc.customer_id = c.id AND sc.store_id = $2
         WHERE c.phone = ANY($1::text[])`,
-      [unanswered, storeId],
+      [unanswered],
     );
     for (const c of rows) {
       const balance = c.points ?? 0;
@@ -644,6 +643,8 @@ interface Touched {
   phone: string;
   delta: number;
   balance: number;
+  /** balances.feed_seq: the version of this balance (see feed.ts). */
+  version: number;
   /** Set when an honoured redemption in this batch took the balance below zero. */
   overdrawnBy?: { eventId: string; lowest: number };
 }
@@ -693,9 +694,10 @@ async function applyBalances(
   }
   if (sums.size === 0) return new Map();
   const list = [...sums.values()];
-  const { rows } = await tx.query<{ customer_id: string; points: number }>(
-    `INSERT INTO balances (customer_id, points, earned, redeemed, reversed, restored, adjusted, event_count)
-     SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
+  const { rows } = await tx.query<{ customer_id: string; points: number; feed_seq: number }>(
+    `INSERT INTO balances
+       (customer_id, points, earned, redeemed, reversed, restored, adjusted, event_count, feed_seq)
+     SELECT *, nextval('server_seq') FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
                           $6::bigint[], $7::bigint[], $8::bigint[]) AS x(customer_id)
       -- Concurrent pushes lock the balance rows they share in the same order: no deadlock.
       ORDER BY x.customer_id
@@ -707,8 +709,10 @@ async function applyBalances(
        restored = balances.restored + EXCLUDED.restored,
        adjusted = balances.adjusted + EXCLUDED.adjusted,
        event_count = balances.event_count + EXCLUDED.event_count,
+       -- Drawn here, holding the row: a balance's versions grow in commit order (see feed.ts).
+       feed_seq = nextval('server_seq'),
        updated_at = now()
-     RETURNING customer_id, points`,
+     RETURNING customer_id, points, feed_seq`,
     // Customer ids read from the database and integers: array literals, no per-element quoting.
     [
       arrayLiteral(list.map((x) => x.customer_id)),
@@ -725,7 +729,12 @@ async function applyBalances(
   const touched = new Map<string, Touched>();
   for (const r of rows) {
     const delta = (sums.get(r.customer_id) as Sum).points;
-    touched.set(r.customer_id, { phone: phoneOf.get(r.customer_id) as string, delta, balance: r.points });
+    touched.set(r.customer_id, {
+      phone: phoneOf.get(r.customer_id) as string,
+      delta,
+      balance: r.points,
+      version: r.feed_seq,
+    });
   }
   // Walk each customer's events in seq order from the balance before the batch: did an honoured
   // redemption take it below zero? (Accepted, never refused: the account is flagged instead.)
