@@ -2,8 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullChange } from '../../src/shared/sync';
 import { DEFAULT_PROGRAM } from '../../src/shared/program';
 import { openPostgres } from '../src/db/database';
+import { randomUUID } from 'node:crypto';
+import { loadMigrations, migrate } from '../src/db/migrate';
 import { touchCustomers } from '../src/modules/feed';
-import { DB_KIND, type TestServer, type Till, createTestServer, phone } from './support/harness';
+import {
+  DB_KIND,
+  type TestServer,
+  type Till,
+  createTestServer,
+  openTestDatabase,
+  phone,
+} from './support/harness';
 
 let server: TestServer;
 
@@ -80,6 +89,69 @@ describe('pull', () => {
     expect(delta.changes).toEqual([
       expect.objectContaining({ type: 'customer', phone: phone(100), balance: 6 }),
     ]);
+  });
+
+  it('a snapshot pages within any limit: the store, the program, then every member once', async () => {
+    const { storeId } = await server.createStore({ name: 'Small pages' });
+    const till = await server.enrol(storeId);
+    await till.push(Array.from({ length: 10 }, (_, i) => till.earnedPoints(phone(9200 + i), null, i + 1)));
+    for (const limit of [1, 2, 3, 5, 12]) {
+      const changes: PullChange[] = [];
+      let cursor: string | null = null;
+      for (let pages = 1; ; pages++) {
+        const res = await till.pull(cursor, limit);
+        expect(res.body.resetRequired).toBe(false);
+        expect(res.body.changes.length).toBeLessThanOrEqual(limit);
+        changes.push(...res.body.changes);
+        cursor = res.body.cursor;
+        if (res.body.upToDate) break;
+        expect(pages).toBeLessThan(Math.ceil(12 / limit) + 1);
+      }
+      expect(changes.map((c) => c.type)).toEqual(['store', 'program', ...Array(10).fill('customer')]);
+      const balances = changes.flatMap((c) => (c.type === 'customer' ? [[c.phone, c.balance]] : []));
+      expect(balances.sort()).toEqual(Array.from({ length: 10 }, (_, i) => [phone(9200 + i), i + 1]).sort());
+      expect((await till.pull(cursor, limit)).body).toMatchObject({ changes: [], upToDate: true });
+    }
+  });
+
+  it('a customer changed by several pushes since the last pull is answered once, in their newest state', async () => {
+    const { storeId } = await server.createStore({ name: 'Twice shop' });
+    const till = await server.enrol(storeId);
+    const other = await server.enrol(storeId);
+    const { cursor } = await till.pullAll();
+    await till.push([till.earnedPoints(phone(9300), null, 1)]);
+    await other.push([other.earnedPoints(phone(9300), null, 2), other.earnedPoints(phone(9301), null, 3)]);
+    const last = await till.push([till.earnedPoints(phone(9300), null, 4)]);
+    const confirmed = last.body.balances.find((b) => b.phone === phone(9300));
+    expect(confirmed?.balance).toBe(7);
+
+    const delta = await till.pullAll(cursor);
+    const customers = delta.changes.flatMap((c) => (c.type === 'customer' ? [c] : []));
+    expect(customers.map((c) => [c.phone, c.balance]).sort()).toEqual([
+      [phone(9300), 7],
+      [phone(9301), 3],
+    ]);
+    // The till keeps the newest state by serverSeq: what pull answers is not older than the reply.
+    const pulled = customers.find((c) => c.phone === phone(9300));
+    expect(pulled?.serverSeq).toBeGreaterThan(confirmed?.serverSeq ?? Infinity);
+  });
+
+  it('a cursor from the feed before change sets (c2) reads as the position after its whole set', async () => {
+    const till = await server.enrol((await server.createStore({ name: 'Old cursor' })).storeId);
+    const { cursor } = await till.pullAll();
+    await till.push([till.earnedPoints(phone(9400), null, 1), till.earnedPoints(phone(9401), null, 1)]);
+    const first = await till.pull(cursor, 1);
+    expect(first.body.changes).toHaveLength(1);
+    const c3 = first.body.cursor as string;
+    expect(c3).toMatch(/^c3\.[0-9a-f]{32}\.[0-9a-f]{32}\.\d+\.\d+\.1$/);
+    // The set's second customer is after the c3 position…
+    expect((await till.pullAll(c3)).changes).toHaveLength(1);
+    // …and nothing of that set is after the same position written the old way.
+    const c2 = c3.replace(/^c3\./, 'c2.').replace(/\.1$/, '');
+    expect(await till.pullAll(c2)).toMatchObject({ resetRequired: false, changes: [] });
+    for (const mixed of [`${c2}.1`, c3.replace(/\.1$/, '')]) {
+      expect((await till.pull(mixed)).body.resetRequired).toBe(true);
+    }
   });
 
   it('a customer who visits another store appears in both stores’ feeds, with the chain-wide balance', async () => {
@@ -240,6 +312,41 @@ describe('pull', () => {
       });
       expect(res.status).toBe(400);
       expect(res.body.error.field).toBe('limit');
+    }
+  });
+});
+
+describe('the feed before change sets (migration 11)', () => {
+  it('every row of the old feed becomes a set of one at its position; balances start at version 0', async () => {
+    const old = await openTestDatabase({ migrated: false });
+    try {
+      await migrate(
+        old.db,
+        loadMigrations().filter((m) => m.version <= 10),
+      );
+      const [north, south, ann, bob] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await old.db.query(
+        `INSERT INTO store_customers (store_id, customer_id, feed_xid, feed_seq)
+         VALUES ($1, $3, 700, 100), ($1, $4, 700, 101), ($2, $3, 705, 102)`,
+        [north, south, ann, bob],
+      );
+      await old.db.query('INSERT INTO balances (customer_id, points) VALUES ($1, 5), ($2, 7)', [ann, bob]);
+
+      await migrate(old.db);
+      const sets = await old.db.query<{ store_id: string; xid: number; seq: number; customer_ids: string[] }>(
+        'SELECT store_id, xid, seq, customer_ids::text[] AS customer_ids FROM feed_changes ORDER BY seq',
+      );
+      expect(sets.rows).toEqual([
+        { store_id: north, xid: 700, seq: 100, customer_ids: [ann] },
+        { store_id: north, xid: 700, seq: 101, customer_ids: [bob] },
+        { store_id: south, xid: 705, seq: 102, customer_ids: [ann] },
+      ]);
+      const versions = await old.db.query<{ feed_seq: number }>('SELECT feed_seq FROM balances');
+      expect(versions.rows).toEqual([{ feed_seq: 0 }, { feed_seq: 0 }]);
+      const members = await old.db.query<{ n: number }>('SELECT count(*)::int AS n FROM store_customers');
+      expect(members.rows[0]?.n).toBe(3);
+    } finally {
+      await old.drop();
     }
   });
 });
