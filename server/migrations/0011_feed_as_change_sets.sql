@@ -34,6 +34,15 @@ ALTER TABLE feed_changes ALTER COLUMN customer_ids SET STORAGE EXTERNAL;
 INSERT INTO feed_changes (store_id, xid, seq, customer_ids)
 SELECT store_id, feed_xid, feed_seq, ARRAY[customer_id] FROM store_customers;
 
+-- Where the compaction (feed.ts) goes on: it removes sets whose every customer has a newer one.
+CREATE TABLE feed_compaction (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  store_id uuid NOT NULL DEFAULT '00000000-0000-0000-0000-000000000000',
+  xid bigint NOT NULL DEFAULT 0,
+  seq bigint NOT NULL DEFAULT 0
+);
+INSERT INTO feed_compaction DEFAULT VALUES;
+
 DROP INDEX store_customers_feed;
 ALTER TABLE store_customers DROP COLUMN feed_xid, DROP COLUMN feed_seq;
 -- A snapshot pages through a store's members in customer id order.

@@ -21,6 +21,7 @@ import { bearerToken, sameHash, sha256 } from './http/tokens';
 import { type Metrics, createMetrics } from './metrics';
 import { type AuthenticatedDevice, authenticateDevice } from './modules/devices';
 import { type ExpiryLoop, type ExpiryRunResult, startExpiryLoop } from './modules/expiry';
+import { type CompactionLoop, startCompactionLoop } from './modules/feed';
 import { type RecheckLoop, startRecheckLoop } from './modules/rule-recheck';
 import { adminRoutes } from './routes/admin';
 import { opsRoutes } from './routes/ops';
@@ -28,6 +29,8 @@ import { syncRoutes } from './routes/sync';
 import { updatesRoutes } from './routes/updates';
 
 export const SERVER_VERSION = '0.1.0';
+/** Change sets examined by one compaction pass: a few milliseconds of the database's time. */
+const FEED_COMPACTION_BATCH = 2000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -228,9 +231,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
     });
   }
+  // The pull feed's compaction: removes change sets that answer nothing any more (modules/feed.ts).
+  let compaction: CompactionLoop | undefined;
+  if (config.feedCompactionIntervalMs > 0) {
+    app.addHook('onReady', async () => {
+      compaction = startCompactionLoop(db, {
+        intervalMs: config.feedCompactionIntervalMs,
+        batch: FEED_COMPACTION_BATCH,
+        onPass: (pass) => metrics.feedSetsCompacted.inc(pass.removed),
+        onError: (error) => app.log.error({ err: error }, 'feed compaction pass failed; retrying'),
+      });
+    });
+  }
   app.addHook('onClose', async () => {
     await recheck?.stop();
     await expiry?.stop();
+    await compaction?.stop();
   });
   return app;
 }

@@ -45,6 +45,8 @@ const EnvSchema = z.object({
   RULE_RECHECK_INTERVAL_MS: intFromEnv('RULE_RECHECK_INTERVAL_MS', 1000, 50, 3_600_000),
   /** Seconds between runs of the points expiry job (modules/expiry.ts); 0 turns the schedule off. */
   EXPIRY_INTERVAL_SECONDS: intFromEnv('EXPIRY_INTERVAL_SECONDS', 3600, 0, 7 * 86_400),
+  /** Seconds between passes of the pull feed's compaction (modules/feed.ts); 0 turns it off. */
+  FEED_COMPACTION_INTERVAL_SECONDS: intFromEnv('FEED_COMPACTION_INTERVAL_SECONDS', 10, 0, 86_400),
   /** Folder of kiosk updates (latest.yml, installers, blockmaps), served at /updates/. */
   UPDATES_DIR: z
     .string()
@@ -75,6 +77,8 @@ export interface Config {
   ruleRecheckIntervalMs: number;
   /** Pause between runs of the points expiry job; 0: not scheduled (the admin command still runs it). */
   expiryIntervalMs: number;
+  /** Pause between passes of the pull feed's compaction; 0: off. */
+  feedCompactionIntervalMs: number;
   /** Absolute folder served at /updates/ for the kiosks' auto-update, or undefined (not served). */
   updatesDir: string | undefined;
   trustProxy: boolean;
@@ -118,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clockSkewToleranceMs: e.CLOCK_SKEW_TOLERANCE_SECONDS * 1000,
     ruleRecheckIntervalMs: e.RULE_RECHECK_INTERVAL_MS,
     expiryIntervalMs: e.EXPIRY_INTERVAL_SECONDS * 1000,
+    feedCompactionIntervalMs: e.FEED_COMPACTION_INTERVAL_SECONDS * 1000,
     updatesDir: e.UPDATES_DIR,
     trustProxy: e.TRUST_PROXY,
   };

@@ -62,6 +62,11 @@ export function createMetrics() {
       help: 'Changes sent to tills by pull.',
       registers: [registry],
     }),
+    feedSetsCompacted: new Counter({
+      name: 'loyalty_feed_sets_compacted_total',
+      help: 'Change sets removed from the pull feed because each of their customers has a newer one.',
+      registers: [registry],
+    }),
     pullResets: new Counter({
       name: 'loyalty_sync_pull_resets_total',
       help: 'Pulls answered "re-snapshot" (unknown, foreign or future cursor).',

@@ -4,7 +4,7 @@ import { DEFAULT_PROGRAM } from '../../src/shared/program';
 import { openPostgres } from '../src/db/database';
 import { randomUUID } from 'node:crypto';
 import { loadMigrations, migrate } from '../src/db/migrate';
-import { touchCustomers } from '../src/modules/feed';
+import { type CompactionPass, compactFeed, touchCustomers } from '../src/modules/feed';
 import {
   DB_KIND,
   type TestServer,
@@ -134,6 +134,43 @@ describe('pull', () => {
     // The till keeps the newest state by serverSeq: what pull answers is not older than the reply.
     const pulled = customers.find((c) => c.phone === phone(9300));
     expect(pulled?.serverSeq).toBeGreaterThan(confirmed?.serverSeq ?? Infinity);
+  });
+
+  it('compaction removes only the sets that answer nothing any more: every cursor reads the same', async () => {
+    const { storeId } = await server.createStore({ name: 'Compacted shop' });
+    const till = await server.enrol(storeId);
+    const { cursor } = await till.pullAll();
+    const [ann, bob] = [phone(9500), phone(9501)];
+    await till.push([till.earnedPoints(ann, null, 1), till.earnedPoints(bob, null, 2)]);
+    const middle = (await till.pullAll(cursor)).cursor;
+    await till.push([till.earnedPoints(ann, null, 3)]); // Ann's newer set: the first still has Bob
+    await till.push([till.earnedPoints(bob, null, 4)]); // now each customer of the first has a newer one
+    const sets = async () =>
+      (
+        await server.db.query<{ customer_ids: string[] }>(
+          'SELECT customer_ids::text[] AS customer_ids FROM feed_changes WHERE store_id = $1 ORDER BY xid, seq',
+          [storeId],
+        )
+      ).rows.map((row) => row.customer_ids.length);
+    expect(await sets()).toEqual([2, 1, 1]);
+    const before = [await till.pullAll(cursor), await till.pullAll(middle)];
+
+    // Two wraps: the second pass over the whole feed starts at its beginning.
+    const passes: CompactionPass[] = [];
+    while (passes.filter((pass) => pass.wrapped).length < 2) {
+      const pass = await compactFeed(server.db, { batch: 50 });
+      if (pass.ran) passes.push(pass);
+      else await new Promise((resolve) => setTimeout(resolve, 20)); // the server's own pass
+    }
+    expect(await sets()).toEqual([1, 1]);
+    const after = [await till.pullAll(cursor), await till.pullAll(middle)];
+    expect(after.map((pull) => pull.changes)).toEqual(before.map((pull) => pull.changes));
+    expect(after[0]?.changes.flatMap((c) => (c.type === 'customer' ? [[c.phone, c.balance]] : []))).toEqual(
+      expect.arrayContaining([
+        [ann, 4],
+        [bob, 6],
+      ]),
+    );
   });
 
   it('a cursor from the feed before change sets (c2) reads as the position after its whole set', async () => {

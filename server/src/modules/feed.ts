@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import { arrayLiteral } from '../db/array-literal';
 import type { PullChange, PullResponse, StoreInfo } from '../../../src/shared/sync';
 import type { Program } from '../../../src/shared/program';
@@ -76,6 +76,115 @@ export async function touchCustomersEverywhere(tx: Queryable, customerIds: reado
       GROUP BY store_id`,
     [customerIds],
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compaction. A set whose every customer has a version above the set's number answers nothing any
+// more (pull skips a customer at such a set, and versions only grow), so removing it changes no
+// page any cursor will read. What stays is about one set per store and customer, as many rows as
+// the feed held before change sets. A pass examines the next sets after a persisted position, in
+// key order, and starts over at the end; one process at a time (advisory lock).
+
+/** An arbitrary constant shared by every process of this server: "the feed compaction lock". */
+const COMPACTION_LOCK_KEY = 7_316_011;
+
+export interface CompactionPass {
+  /** False when another process holds the lock (nothing was done). */
+  ran: boolean;
+  examined: number;
+  removed: number;
+  /** True when this pass reached the end of the feed (the next one starts over). */
+  wrapped: boolean;
+}
+
+export async function compactFeed(db: Database, options: { batch: number }): Promise<CompactionPass> {
+  return db.transaction(async (tx) => {
+    const lock = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
+      COMPACTION_LOCK_KEY,
+    ]);
+    if (!lock.rows[0]?.ok) return { ran: false, examined: 0, removed: 0, wrapped: false };
+    const { rows } = await tx.query<{
+      examined: number;
+      removed: number;
+      store_id: string | null;
+      xid: number | null;
+      seq: number | null;
+    }>(
+      `WITH batch AS (
+         SELECT f.store_id, f.xid, f.seq, f.customer_ids
+           FROM feed_compaction k, feed_changes f
+          WHERE (f.store_id, f.xid, f.seq) > (k.store_id, k.xid, k.seq)
+          ORDER BY f.store_id, f.xid, f.seq
+          LIMIT $1
+       ), removed AS (
+         DELETE FROM feed_changes f
+          USING batch d
+          WHERE f.store_id = d.store_id AND f.xid = d.xid AND f.seq = d.seq
+            AND NOT EXISTS (
+              SELECT 1 FROM unnest(d.customer_ids) AS u(id)
+                LEFT JOIN balances b ON b.customer_id = u.id
+               WHERE b.feed_seq IS NULL OR b.feed_seq < d.seq)
+         RETURNING 1
+       ), last AS (
+         SELECT store_id, xid, seq FROM batch ORDER BY store_id DESC, xid DESC, seq DESC LIMIT 1
+       )
+       SELECT (SELECT count(*)::integer FROM batch) AS examined, (SELECT count(*)::integer FROM removed) AS removed,
+              last.store_id, last.xid, last.seq
+         FROM (SELECT 1) AS one LEFT JOIN last ON true`,
+      [options.batch],
+    );
+    const pass = rows[0] ?? { examined: 0, removed: 0, store_id: null, xid: null, seq: null };
+    const wrapped = pass.examined < options.batch;
+    await tx.query('UPDATE feed_compaction SET store_id = $1, xid = $2, seq = $3', [
+      wrapped || pass.store_id === null ? NO_CUSTOMER : pass.store_id,
+      wrapped ? 0 : pass.xid,
+      wrapped ? 0 : pass.seq,
+    ]);
+    return { ran: true, examined: pass.examined, removed: pass.removed, wrapped };
+  });
+}
+
+export interface CompactionLoop {
+  stop(): Promise<void>;
+}
+
+/** A compaction pass every intervalMs (FEED_COMPACTION_INTERVAL_SECONDS). */
+export function startCompactionLoop(
+  db: Database,
+  options: {
+    intervalMs: number;
+    batch: number;
+    onPass?: (pass: CompactionPass) => void;
+    onError?: (error: unknown) => void;
+  },
+): CompactionLoop {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(tick, options.intervalMs);
+    timer.unref();
+  };
+  const tick = () => {
+    timer = undefined;
+    running = (async () => {
+      try {
+        options.onPass?.(await compactFeed(db, { batch: options.batch }));
+      } catch (error) {
+        options.onError?.(error);
+      }
+      schedule();
+    })();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
