@@ -14,9 +14,14 @@
 --
 -- A first pull (no cursor) pages through the store's members, then follows the log from the
 -- snapshot's start. Cursors already held by tills stay valid: every row of the old feed becomes a
--- set of one customer at the same position. Existing balances start at version 0, below every
--- such set, so each old set still answers its customer.
+-- set of one customer at the same position. An existing balance's version is one below the
+-- customer's lowest old position: every write moved all of a customer's feed rows in one statement,
+-- so that is below every old set of the customer (each still answers them) and not below any
+-- position a till holds for an older state (a snapshot's number is not taken for a step back).
 ALTER TABLE balances ADD COLUMN feed_seq bigint NOT NULL DEFAULT 0;
+UPDATE balances b SET feed_seq = f.lowest - 1
+  FROM (SELECT customer_id, min(feed_seq) AS lowest FROM store_customers GROUP BY customer_id) f
+ WHERE f.customer_id = b.customer_id;
 
 CREATE TABLE feed_changes (
   store_id uuid NOT NULL,

@@ -29,8 +29,11 @@ import { syncRoutes } from './routes/sync';
 import { updatesRoutes } from './routes/updates';
 
 export const SERVER_VERSION = '0.1.0';
-/** Change sets examined by one compaction pass: a few milliseconds of the database's time. */
-const FEED_COMPACTION_BATCH = 2000;
+/**
+ * What one compaction pass examines at most: sets, and customers named in them (each is looked up).
+ * A few milliseconds of the database's time every FEED_COMPACTION_INTERVAL_SECONDS.
+ */
+const FEED_COMPACTION_BATCH = { batch: 1000, customers: 10_000 };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -237,7 +240,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.addHook('onReady', async () => {
       compaction = startCompactionLoop(db, {
         intervalMs: config.feedCompactionIntervalMs,
-        batch: FEED_COMPACTION_BATCH,
+        ...FEED_COMPACTION_BATCH,
         onPass: (pass) => metrics.feedSetsCompacted.inc(pass.removed),
         onError: (error) => app.log.error({ err: error }, 'feed compaction pass failed; retrying'),
       });

@@ -158,7 +158,7 @@ describe('pull', () => {
     // Two wraps: the second pass over the whole feed starts at its beginning.
     const passes: CompactionPass[] = [];
     while (passes.filter((pass) => pass.wrapped).length < 2) {
-      const pass = await compactFeed(server.db, { batch: 50 });
+      const pass = await compactFeed(server.db, { batch: 50, customers: 3 });
       if (pass.ran) passes.push(pass);
       else await new Promise((resolve) => setTimeout(resolve, 20)); // the server's own pass
     }
@@ -171,6 +171,47 @@ describe('pull', () => {
         [bob, 6],
       ]),
     );
+  });
+
+  it('a page that ends at the end of a set is not the last while more sets follow', async () => {
+    const till = await server.enrol((await server.createStore({ name: 'One by one' })).storeId);
+    const { cursor } = await till.pullAll();
+    for (let i = 0; i < 4; i++) await till.push([till.earnedPoints(phone(9600 + i), null, 1)]);
+    const first = await till.pull(cursor, 1);
+    expect(first.body).toMatchObject({
+      upToDate: false,
+      changes: [expect.objectContaining({ phone: phone(9600) })],
+    });
+    const second = await till.pull(first.body.cursor, 2);
+    expect(second.body.changes.map((c) => (c.type === 'customer' ? c.phone : c.type))).toEqual([
+      phone(9601),
+      phone(9602),
+    ]);
+    expect(second.body.upToDate).toBe(false);
+    const third = await till.pull(second.body.cursor, 2);
+    expect(third.body).toMatchObject({
+      upToDate: true,
+      changes: [expect.objectContaining({ phone: phone(9603) })],
+    });
+  });
+
+  it('an erased customer is answered once, as erased, and their older sets can be compacted', async () => {
+    const { storeId } = await server.createStore({ name: 'Erasing shop' });
+    const till = await server.enrol(storeId);
+    const { cursor } = await till.pullAll();
+    await till.push([till.earnedPoints(phone(9700), null, 1)]);
+    expect(
+      (await server.admin('POST', `/v1/admin/customers/${encodeURIComponent(phone(9700))}/erase`)).status,
+    ).toBe(200);
+    const seen = await till.pullAll(cursor);
+    expect(seen.changes).toEqual([expect.objectContaining({ type: 'customer.erased' })]);
+    const { rows } = await server.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM feed_changes f
+        WHERE f.store_id = $1
+          AND f.seq < (SELECT b.feed_seq FROM balances b WHERE b.customer_id = f.customer_ids[1])`,
+      [storeId],
+    );
+    expect(rows[0]?.n).toBe(1); // the push's set is below the erasure's version: compaction takes it
   });
 
   it('a cursor from the feed before change sets (c2) reads as the position after its whole set', async () => {
@@ -378,8 +419,14 @@ describe('the feed before change sets (migration 11)', () => {
         { store_id: north, xid: 700, seq: 101, customer_ids: [bob] },
         { store_id: south, xid: 705, seq: 102, customer_ids: [ann] },
       ]);
-      const versions = await old.db.query<{ feed_seq: number }>('SELECT feed_seq FROM balances');
-      expect(versions.rows).toEqual([{ feed_seq: 0 }, { feed_seq: 0 }]);
+      // One below each customer's lowest old position: below each of their sets, above older states.
+      const versions = await old.db.query<{ customer_id: string; feed_seq: number }>(
+        'SELECT customer_id, feed_seq FROM balances ORDER BY feed_seq',
+      );
+      expect(versions.rows).toEqual([
+        { customer_id: ann, feed_seq: 99 },
+        { customer_id: bob, feed_seq: 100 },
+      ]);
       const members = await old.db.query<{ n: number }>('SELECT count(*)::int AS n FROM store_customers');
       expect(members.rows[0]?.n).toBe(3);
     } finally {

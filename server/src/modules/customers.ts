@@ -58,8 +58,12 @@ export async function eraseCustomer(db: Database, phone: string): Promise<EraseR
     ]);
     const customerId = rows[0]?.id;
     if (!customerId) throw new HttpError(404, 'not_found', 'No customer has this phone number.', 'phone');
-    // Same lock order as push (balance row, then feed rows): a push of this customer waits.
-    await tx.query('SELECT 1 FROM balances WHERE customer_id = $1 FOR UPDATE', [customerId]);
+    // Same lock order as push (balance row, then feed): a push of this customer waits. The erasure
+    // is a new version of the customer, so their older change sets answer nothing any more and
+    // compaction can remove them (feed.ts).
+    await tx.query("UPDATE balances SET feed_seq = nextval('server_seq') WHERE customer_id = $1", [
+      customerId,
+    ]);
     const erased = await tx.query<{ erased_at: Date }>(
       `UPDATE customers SET phone = NULL, first_name = NULL, terms_version = NULL, terms_accepted_at = NULL,
               sms_consent = false, sms_consent_at = NULL, erased_at = now()

@@ -97,25 +97,35 @@ export interface CompactionPass {
   wrapped: boolean;
 }
 
-export async function compactFeed(db: Database, options: { batch: number }): Promise<CompactionPass> {
+export async function compactFeed(
+  db: Database,
+  options: { batch: number; customers: number },
+): Promise<CompactionPass> {
   return db.transaction(async (tx) => {
     const lock = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
       COMPACTION_LOCK_KEY,
     ]);
     if (!lock.rows[0]?.ok) return { ran: false, examined: 0, removed: 0, wrapped: false };
+    // The next `batch` sets, cut where they name more than `customers` customers in all (a push's
+    // set names hundreds, and each is looked up): the pass's work stays small whatever the sets.
     const { rows } = await tx.query<{
+      read: number;
       examined: number;
       removed: number;
       store_id: string | null;
       xid: number | null;
       seq: number | null;
     }>(
-      `WITH batch AS (
-         SELECT f.store_id, f.xid, f.seq, f.customer_ids
+      `WITH next AS (
+         SELECT f.store_id, f.xid, f.seq, f.customer_ids,
+                sum(cardinality(f.customer_ids)) OVER (ORDER BY f.store_id, f.xid, f.seq) AS named
            FROM feed_compaction k, feed_changes f
           WHERE (f.store_id, f.xid, f.seq) > (k.store_id, k.xid, k.seq)
           ORDER BY f.store_id, f.xid, f.seq
           LIMIT $1
+       ), batch AS (
+         SELECT store_id, xid, seq, customer_ids FROM next
+          WHERE named - cardinality(customer_ids) < $2
        ), removed AS (
          DELETE FROM feed_changes f
           USING batch d
@@ -128,13 +138,14 @@ export async function compactFeed(db: Database, options: { batch: number }): Pro
        ), last AS (
          SELECT store_id, xid, seq FROM batch ORDER BY store_id DESC, xid DESC, seq DESC LIMIT 1
        )
-       SELECT (SELECT count(*)::integer FROM batch) AS examined, (SELECT count(*)::integer FROM removed) AS removed,
-              last.store_id, last.xid, last.seq
+       SELECT (SELECT count(*)::integer FROM next) AS read, (SELECT count(*)::integer FROM batch) AS examined,
+              (SELECT count(*)::integer FROM removed) AS removed, last.store_id, last.xid, last.seq
          FROM (SELECT 1) AS one LEFT JOIN last ON true`,
-      [options.batch],
+      [options.batch, options.customers],
     );
-    const pass = rows[0] ?? { examined: 0, removed: 0, store_id: null, xid: null, seq: null };
-    const wrapped = pass.examined < options.batch;
+    const pass = rows[0] ?? { read: 0, examined: 0, removed: 0, store_id: null, xid: null, seq: null };
+    // The end of the feed: fewer sets than asked, and none left out for the customers' budget.
+    const wrapped = pass.read < options.batch && pass.examined === pass.read;
     await tx.query('UPDATE feed_compaction SET store_id = $1, xid = $2, seq = $3', [
       wrapped || pass.store_id === null ? NO_CUSTOMER : pass.store_id,
       wrapped ? 0 : pass.xid,
@@ -154,6 +165,7 @@ export function startCompactionLoop(
   options: {
     intervalMs: number;
     batch: number;
+    customers: number;
     onPass?: (pass: CompactionPass) => void;
     onError?: (error: unknown) => void;
   },
@@ -170,7 +182,7 @@ export function startCompactionLoop(
     timer = undefined;
     running = (async () => {
       try {
-        options.onPass?.(await compactFeed(db, { batch: options.batch }));
+        options.onPass?.(await compactFeed(db, { batch: options.batch, customers: options.customers }));
       } catch (error) {
         options.onError?.(error);
       }
@@ -452,14 +464,14 @@ async function snapshotPage(db: Queryable, cursor: SnapshotCursor, limit: number
  */
 async function logPage(db: Queryable, cursor: LogCursor, limit: number): Promise<PullResponse> {
   // One entry more than the page holds, to know whether this page is the last. Every set names at
-  // least one customer, so limit + 1 sets are enough.
+  // least one customer, and the cursor's own set may have none left: limit + 2 sets are enough.
   const { rows } = await db.query<FeedRow>(
     `${HORIZON}, sets AS (
        SELECT f.xid, f.seq, f.customer_ids
          FROM h, feed_changes f
         WHERE f.store_id = $1 AND (f.xid, f.seq) >= ($2, $3) AND f.xid < h.horizon
         ORDER BY f.xid, f.seq
-        LIMIT $5
+        LIMIT $5::integer + 1
      ), entries AS (
        SELECT s.xid, s.seq, u.n, u.customer_id
          FROM sets s, unnest(s.customer_ids) WITH ORDINALITY AS u(customer_id, n)

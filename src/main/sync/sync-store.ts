@@ -163,8 +163,15 @@ export function createSyncStore(db: Db) {
 
   return {
     read,
-    pair: (serverUrl: string, storeId: string, now: Date) =>
-      void s.pair.run(serverUrl, storeId, now.toISOString()),
+    /**
+     * Pairs with a server and starts a snapshot. Confirmed balances are kept until it has named
+     * them, but their server versions are forgotten: they come from another server or another
+     * history, and a snapshot's numbers are not comparable with them.
+     */
+    pair: db.transaction((serverUrl: string, storeId: string, now: Date) => {
+      s.pair.run(serverUrl, storeId, now.toISOString());
+      s.staleConfirmed.run();
+    }).immediate as (serverUrl: string, storeId: string, now: Date) => void,
     unpair: () => void s.unpair.run(),
     recordPush(now: Date, lastSeq: number, skewMs: number | null, flagged: boolean) {
       s.pushed.run(now.toISOString(), lastSeq, skewMs, flagged ? 1 : 0);

@@ -117,6 +117,28 @@ describe('pairing', () => {
     expect(status).toMatchObject({ paired: true, pendingEvents: 0, lastError: null });
   });
 
+  it('pairing again forgets the server versions of confirmed balances until the snapshot names them', async () => {
+    const { storeId } = await server.admin.createStore();
+    const a = till();
+    await pair(a, server, storeId);
+    a.ledger.enroll(phone(6), CONSENT);
+    await a.engine.syncNow();
+    const versionOf = () =>
+      a.db
+        .prepare(
+          'SELECT confirmed_points AS points, confirmed_server_seq AS seq FROM balances WHERE phone = ?',
+        )
+        .get(phone(6)) as { points: number | null; seq: number | null };
+    expect(versionOf().seq).not.toBeNull();
+    // Another server or a restored one numbers its changes afresh: an old number must not make the
+    // till keep its old balance over what the new snapshot says.
+    a.engine.unpair();
+    await pair(a, server, storeId);
+    expect(versionOf()).toEqual({ points: 0, seq: null });
+    await a.engine.syncNow();
+    expect(versionOf()).toEqual({ points: 0, seq: expect.any(Number) });
+  });
+
   it('a revoked token is shown to the manager as a pairing problem, and sync keeps the events', async () => {
     const { storeId } = await server.admin.createStore();
     const a = till();
