@@ -214,6 +214,20 @@ describe('pull', () => {
     expect(rows[0]?.n).toBe(1); // the push's set is below the erasure's version: compaction takes it
   });
 
+  it('a till catching up on many pushes of one customer gets them once, in pages that end', async () => {
+    const till = await server.enrol((await server.createStore({ name: 'Regulars' })).storeId);
+    const { cursor } = await till.pullAll();
+    for (let i = 0; i < 30; i++) await till.push([till.earnedPoints(phone(9800), null, 1)]);
+    await till.push([till.earnedPoints(phone(9801), null, 1)]);
+    const all = await till.pullAll(cursor, 5);
+    expect(all.changes.map((c) => (c.type === 'customer' ? [c.phone, c.balance] : c.type))).toEqual([
+      [phone(9800), 30],
+      [phone(9801), 1],
+    ]);
+    // Each page reads at most limit + 2 sets: 31 sets take 5 pages, the last one upToDate.
+    expect(all.pages).toBeLessThanOrEqual(Math.ceil(31 / 7) + 1);
+  });
+
   it('a cursor from the feed before change sets (c2) reads as the position after its whole set', async () => {
     const till = await server.enrol((await server.createStore({ name: 'Old cursor' })).storeId);
     const { cursor } = await till.pullAll();

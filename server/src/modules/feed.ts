@@ -307,7 +307,8 @@ interface CustomerRow {
 }
 
 interface FeedRow extends Omit<CustomerRow, 'customer_id'> {
-  kind: 'customer' | 'store' | 'program';
+  /** 'window': the log page's last set read (xid, seq) and how many it read (version). */
+  kind: 'customer' | 'store' | 'program' | 'window';
   xid: number;
   seq: number;
   /** The customer's place in its set (1-based); 0 for the store's settings and program. */
@@ -460,11 +461,14 @@ async function snapshotPage(db: Queryable, cursor: SnapshotCursor, limit: number
 
 /**
  * A page of the log after the cursor: the sets (and the store's settings and program changes) in
- * (xid, seq) order, a customer answered at their latest set only.
+ * (xid, seq) order, a customer answered at their newest set only. The older sets naming a customer
+ * are passed over without reading the customer and do not count against the limit; a page reads at
+ * most limit + 2 sets, so one that passes over many may answer fewer than its limit.
  */
 async function logPage(db: Queryable, cursor: LogCursor, limit: number): Promise<PullResponse> {
-  // One entry more than the page holds, to know whether this page is the last. Every set names at
-  // least one customer, and the cursor's own set may have none left: limit + 2 sets are enough.
+  // A window of at most limit + 2 sets (each names a customer, the cursor's own may have none
+  // left), read whole; at most limit + 1 answers from it, to know whether this page is the last.
+  // The 'window' row gives the window's last set and how many sets it holds.
   const { rows } = await db.query<FeedRow>(
     `${HORIZON}, sets AS (
        SELECT f.xid, f.seq, f.customer_ids
@@ -472,40 +476,60 @@ async function logPage(db: Queryable, cursor: LogCursor, limit: number): Promise
         WHERE f.store_id = $1 AND (f.xid, f.seq) >= ($2, $3) AND f.xid < h.horizon
         ORDER BY f.xid, f.seq
         LIMIT $5::integer + 1
-     ), entries AS (
-       SELECT s.xid, s.seq, u.n, u.customer_id
-         FROM sets s, unnest(s.customer_ids) WITH ORDINALITY AS u(customer_id, n)
+     ), edge AS (
+       SELECT s.xid, s.seq, (SELECT count(*) FROM sets) AS sets FROM sets s ORDER BY s.xid DESC, s.seq DESC LIMIT 1
+     ), answered AS (
+       SELECT s.xid, s.seq, u.n, u.customer_id, b.points, b.feed_seq AS version
+         FROM sets s
+         CROSS JOIN LATERAL unnest(s.customer_ids) WITH ORDINALITY AS u(customer_id, n)
+         LEFT JOIN balances b ON b.customer_id = u.customer_id
         WHERE (s.xid, s.seq, u.n) > ($2, $3, $4)
+          -- Only a customer's newest set is numbered above their version (see the top of this file).
+          AND (b.feed_seq IS NULL OR s.seq > b.feed_seq)
         ORDER BY s.xid, s.seq, u.n
         LIMIT $5
      )
-     SELECT 'customer' AS kind, e.xid, e.seq, e.n, e.customer_id, c.phone, c.first_name,
-            c.enrolled_at IS NOT NULL AS enrolled, b.points, b.feed_seq AS version, NULL::jsonb AS data
-       FROM entries e
-       JOIN customers c ON c.id = e.customer_id
-       LEFT JOIN balances b ON b.customer_id = e.customer_id
+     SELECT 'customer' AS kind, a.xid, a.seq, a.n, a.customer_id, c.phone, c.first_name,
+            c.enrolled_at IS NOT NULL AS enrolled, a.points, a.version, NULL::jsonb AS data
+       FROM answered a
+       JOIN customers c ON c.id = a.customer_id
+     UNION ALL
+     SELECT 'window', e.xid, e.seq, ${WHOLE_SET}, NULL, NULL, NULL, NULL, NULL, e.sets, NULL FROM edge e
      UNION ALL ${STORE_AND_PROGRAM.replace(
        '%STORE%',
-       '(s.settings_xid, s.settings_seq, 0) > ($2, $3, $4) AND s.settings_xid < h.horizon',
-     ).replace('%PROGRAM%', '(s.program_xid, s.program_seq, 0) > ($2, $3, $4) AND s.program_xid < h.horizon')}
-     ORDER BY xid, seq, n
-     LIMIT $5`,
+       `(s.settings_xid, s.settings_seq, 0) > ($2, $3, $4) AND s.settings_xid < h.horizon
+        AND NOT EXISTS (SELECT 1 FROM edge e WHERE e.sets > $5 AND (s.settings_xid, s.settings_seq) > (e.xid, e.seq))`,
+     ).replace(
+       '%PROGRAM%',
+       `(s.program_xid, s.program_seq, 0) > ($2, $3, $4) AND s.program_xid < h.horizon
+        AND NOT EXISTS (SELECT 1 FROM edge e WHERE e.sets > $5 AND (s.program_xid, s.program_seq) > (e.xid, e.seq))`,
+     )}
+     ORDER BY xid, seq, n`,
     [cursor.storeId, cursor.xid, cursor.seq, cursor.n, limit + 1],
   );
-  const page = rows.slice(0, limit);
-  const changes: PullChange[] = [];
-  for (const row of page) {
-    if (row.kind !== 'customer') changes.push(headChange(row));
-    // Only a customer's latest set is numbered above their version (see the top of this file).
-    else if (row.version === null || row.seq > row.version)
-      changes.push(customerChange(row as CustomerRow, row.seq));
-  }
+  const window = rows.find((row) => row.kind === 'window');
+  const answers = rows.filter((row) => row.kind !== 'window');
+  const page = answers.slice(0, limit);
+  const changes = page.map((row) =>
+    row.kind === 'customer' ? customerChange(row as CustomerRow, row.seq) : headChange(row),
+  );
+  // Positions in (xid, seq, n) order; the window's edge is past every set it read.
+  const after = (a: Position, b: Position) => a.xid - b.xid || a.seq - b.seq || a.n - b.n;
   const last = page[page.length - 1];
-  const position = last ? { xid: last.xid, seq: last.seq, n: last.n } : cursor;
+  let position: Position = last ?? cursor;
+  const more = answers.length > limit;
+  if (!more && window && after(window, position) > 0) position = window;
   return {
     changes,
     cursor: encodeCursor({ ...cursor, xid: position.xid, seq: position.seq, n: position.n }),
-    upToDate: rows.length <= limit,
+    // More answers than the page holds, or a full window: sets may follow it.
+    upToDate: !more && !(window && (window.version ?? 0) > limit + 1),
     resetRequired: false,
   };
+}
+
+interface Position {
+  xid: number;
+  seq: number;
+  n: number;
 }
