@@ -9,6 +9,7 @@ import {
 import { balanceOf, expiring, replayLots } from '../../../src/shared/rules';
 import { businessDayOf } from '../../../src/shared/time';
 import { touchCustomersEverywhere } from './feed';
+import { type BackgroundLoop, startBackgroundLoop } from '../background-loop';
 
 /**
  * The expiry job: points whose lot's last valid day is over are taken off the balance by a
@@ -241,10 +242,7 @@ export async function expireCustomer(
   return due.points;
 }
 
-export interface ExpiryLoop {
-  /** Stops the loop and waits for a run in flight. */
-  stop(): Promise<void>;
-}
+export type ExpiryLoop = BackgroundLoop;
 
 /**
  * The schedule each server process runs: a first run shortly after start (so a server restarted
@@ -261,31 +259,13 @@ export function startExpiryLoop(
     onError?: (error: unknown) => void;
   },
 ): ExpiryLoop {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const schedule = (delay: number) => {
-    if (stopped) return;
-    timer = setTimeout(tick, delay);
-    timer.unref();
-  };
-  const tick = () => {
-    timer = undefined;
-    running = (async () => {
-      try {
-        options.onRun?.(await runExpiry(db, { now: options.now(), trigger: 'schedule' }));
-      } catch (error) {
-        options.onError?.(error);
-      }
-      schedule(options.intervalMs);
-    })();
-  };
-  schedule(options.firstDelayMs ?? Math.min(options.intervalMs, 60_000));
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+  return startBackgroundLoop({
+    firstDelayMs: options.firstDelayMs ?? Math.min(options.intervalMs, 60_000),
+    retryDelayMs: options.intervalMs,
+    onError: options.onError,
+    run: async () => {
+      options.onRun?.(await runExpiry(db, { now: options.now(), trigger: 'schedule' }));
+      return options.intervalMs;
     },
-  };
+  });
 }

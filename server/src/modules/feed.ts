@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database';
+import { type BackgroundLoop, startBackgroundLoop } from '../background-loop';
 import { arrayLiteral } from '../db/array-literal';
 import type { PullChange, PullResponse, StoreInfo } from '../../../src/shared/sync';
 import type { Program } from '../../../src/shared/program';
@@ -155,9 +156,7 @@ export async function compactFeed(
   });
 }
 
-export interface CompactionLoop {
-  stop(): Promise<void>;
-}
+export type CompactionLoop = BackgroundLoop;
 
 /** A compaction pass every intervalMs (FEED_COMPACTION_INTERVAL_SECONDS). */
 export function startCompactionLoop(
@@ -170,33 +169,15 @@ export function startCompactionLoop(
     onError?: (error: unknown) => void;
   },
 ): CompactionLoop {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(tick, options.intervalMs);
-    timer.unref();
-  };
-  const tick = () => {
-    timer = undefined;
-    running = (async () => {
-      try {
-        options.onPass?.(await compactFeed(db, { batch: options.batch, customers: options.customers }));
-      } catch (error) {
-        options.onError?.(error);
-      }
-      schedule();
-    })();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+  return startBackgroundLoop({
+    firstDelayMs: options.intervalMs,
+    retryDelayMs: options.intervalMs,
+    onError: options.onError,
+    run: async () => {
+      options.onPass?.(await compactFeed(db, { batch: options.batch, customers: options.customers }));
+      return options.intervalMs;
     },
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

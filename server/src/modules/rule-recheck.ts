@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/database';
+import { type BackgroundLoop, startBackgroundLoop } from '../background-loop';
 import type { LedgerEventOf } from '../../../src/shared/events';
 import { type NewFlag, raiseFlags } from './flags';
 import { type RuleProblem, type StoreRules, checkEarned, checkRedeemed } from './rule-check';
@@ -254,10 +255,7 @@ export async function drainRecheck(db: Database): Promise<number> {
   throw new Error('rule recheck did not catch up');
 }
 
-export interface RecheckLoop {
-  /** Stops the loop and waits for a pass in flight. */
-  stop(): Promise<void>;
-}
+export type RecheckLoop = BackgroundLoop;
 
 /**
  * The loop each server process runs: a pass every `intervalMs` (at once again while a pass stops
@@ -271,33 +269,15 @@ export function startRecheckLoop(
     onError?: (error: unknown) => void;
   },
 ): RecheckLoop {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    timer = undefined;
-    running = (async () => {
-      let delay = options.intervalMs;
-      try {
-        const pass = await recheckPass(db);
-        options.onPass?.(pass);
-        if (pass.more) delay = 0;
-      } catch (error) {
-        options.onError?.(error);
-      }
-      if (!stopped) {
-        timer = setTimeout(tick, delay);
-        timer.unref();
-      }
-    })();
-  };
-  timer = setTimeout(tick, options.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+  return startBackgroundLoop({
+    firstDelayMs: options.intervalMs,
+    retryDelayMs: options.intervalMs,
+    onError: options.onError,
+    run: async () => {
+      const pass = await recheckPass(db);
+      options.onPass?.(pass);
+      // A pass that stopped at its limit goes on at once.
+      return pass.more ? 0 : options.intervalMs;
     },
-  };
+  });
 }
