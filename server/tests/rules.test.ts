@@ -120,8 +120,16 @@ function earnedAsTheTillWould(
 /** The rule_mismatch flags of these events, once the background recheck has checked them. */
 async function mismatches(eventIds: string[]) {
   await server.recheckRules();
-  const { rows } = await server.db.query<{ event_id: string; detail: Record<string, unknown> }>(
-    "SELECT event_id, detail FROM flags WHERE kind = 'rule_mismatch' AND event_id = ANY($1::uuid[]) ORDER BY id",
+  const { rows } = await server.db.query<{
+    event_id: string;
+    store_id: string;
+    device_id: string;
+    phone: string | null;
+    detail: Record<string, unknown>;
+  }>(
+    `SELECT f.event_id, f.store_id, f.device_id, c.phone, f.detail
+       FROM flags f LEFT JOIN customers c ON c.id = f.customer_id
+      WHERE f.kind = 'rule_mismatch' AND f.event_id = ANY($1::uuid[]) ORDER BY f.id`,
     [eventIds],
   );
   return rows;
@@ -192,6 +200,12 @@ describe('rule check: points.earned recomputed with the rules engine', () => {
         expect.objectContaining({ problem: 'points', expected: pointsOf(wrongDay), got: tuesdayPoints }),
       ],
       [fakeTierTampered.id, expect.objectContaining({ problem: 'points', tierId: 'platinum' })],
+    ]);
+    // Each flag names who pushed the event and whose it is.
+    expect(flags.map((f) => [f.store_id, f.device_id, f.phone])).toEqual([
+      [storeId, till.deviceId, phone(103)],
+      [storeId, till.deviceId, phone(104)],
+      [storeId, till.deviceId, phone(105)],
     ]);
   });
 

@@ -54,6 +54,9 @@ export function hashEvent(event: LedgerEvent): string {
   return hash('sha256', canonicalJson(event), 'hex');
 }
 
+/** Characters in a uuid's text form. */
+const UUID_LENGTH = 36;
+
 interface Prepared {
   event: LedgerEvent;
   /** canonicalJson(event): hashed, and stored as the body. */
@@ -450,11 +453,15 @@ async function ensureCustomers(
   // Nearly every customer of a push is known: a plain read finds them without touching the unique
   // index's insertion path, where a phone another transaction is still inserting (or updating)
   // would make this one wait for it to commit.
-  const known = await tx.query<{ id: string; phone: string }>(
-    'SELECT id, phone FROM customers WHERE phone = ANY($1::text[])',
+  // One row back, "<id><phone>,…" (an id is 36 characters, a phone has no comma), rather than a
+  // row per customer for the driver to build an object of.
+  const known = await tx.query<{ found: string | null }>(
+    `SELECT string_agg(id::text || phone, ',') AS found FROM customers WHERE phone = ANY($1::text[])`,
     [wanted],
   );
-  for (const row of known.rows) byPhone.set(row.phone, row.id);
+  for (const entry of known.rows[0]?.found?.split(',') ?? []) {
+    byPhone.set(entry.slice(UUID_LENGTH), entry.slice(0, UUID_LENGTH));
+  }
   const unknown = wanted.filter((phone) => !byPhone.has(phone));
   if (unknown.length === 0) return byPhone;
   // Retried events are answered from what is stored; only new events create customers.
@@ -694,25 +701,30 @@ async function applyBalances(
   }
   if (sums.size === 0) return new Map();
   const list = [...sums.values()];
-  const { rows } = await tx.query<{ customer_id: string; points: number; feed_seq: number }>(
-    `INSERT INTO balances
-       (customer_id, points, earned, redeemed, reversed, restored, adjusted, event_count, feed_seq)
-     SELECT *, nextval('server_seq') FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
-                          $6::bigint[], $7::bigint[], $8::bigint[]) AS x(customer_id)
-      -- Concurrent pushes lock the balance rows they share in the same order: no deadlock.
-      ORDER BY x.customer_id
-     ON CONFLICT (customer_id) DO UPDATE SET
-       points = balances.points + EXCLUDED.points,
-       earned = balances.earned + EXCLUDED.earned,
-       redeemed = balances.redeemed + EXCLUDED.redeemed,
-       reversed = balances.reversed + EXCLUDED.reversed,
-       restored = balances.restored + EXCLUDED.restored,
-       adjusted = balances.adjusted + EXCLUDED.adjusted,
-       event_count = balances.event_count + EXCLUDED.event_count,
-       -- Drawn here, holding the row: a balance's versions grow in commit order (see feed.ts).
-       feed_seq = nextval('server_seq'),
-       updated_at = now()
-     RETURNING customer_id, points, feed_seq`,
+  // The new balances come back as one row, "<customer id>:<points>:<version>,…", rather than a
+  // row per customer for the driver to build an object of.
+  const { rows } = await tx.query<{ upserted: string | null }>(
+    `WITH upserted AS (
+       INSERT INTO balances
+         (customer_id, points, earned, redeemed, reversed, restored, adjusted, event_count, feed_seq)
+       SELECT *, nextval('server_seq') FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
+                            $6::bigint[], $7::bigint[], $8::bigint[]) AS x(customer_id)
+        -- Concurrent pushes lock the balance rows they share in the same order: no deadlock.
+        ORDER BY x.customer_id
+       ON CONFLICT (customer_id) DO UPDATE SET
+         points = balances.points + EXCLUDED.points,
+         earned = balances.earned + EXCLUDED.earned,
+         redeemed = balances.redeemed + EXCLUDED.redeemed,
+         reversed = balances.reversed + EXCLUDED.reversed,
+         restored = balances.restored + EXCLUDED.restored,
+         adjusted = balances.adjusted + EXCLUDED.adjusted,
+         event_count = balances.event_count + EXCLUDED.event_count,
+         -- Drawn here, holding the row: a balance's versions grow in commit order (see feed.ts).
+         feed_seq = nextval('server_seq'),
+         updated_at = now()
+       RETURNING customer_id, points, feed_seq)
+     SELECT string_agg(customer_id::text || ':' || points || ':' || feed_seq, ',') AS upserted
+       FROM upserted`,
     // Customer ids read from the database and integers: array literals, no per-element quoting.
     [
       arrayLiteral(list.map((x) => x.customer_id)),
@@ -727,13 +739,13 @@ async function applyBalances(
   );
   const phoneOf = new Map([...customerByPhone].map(([phone, id]) => [id, phone]));
   const touched = new Map<string, Touched>();
-  for (const r of rows) {
-    const delta = (sums.get(r.customer_id) as Sum).points;
-    touched.set(r.customer_id, {
-      phone: phoneOf.get(r.customer_id) as string,
-      delta,
-      balance: r.points,
-      version: r.feed_seq,
+  for (const entry of rows[0]?.upserted?.split(',') ?? []) {
+    const [customerId, points, version] = entry.split(':') as [string, string, string];
+    touched.set(customerId, {
+      phone: phoneOf.get(customerId) as string,
+      delta: (sums.get(customerId) as Sum).points,
+      balance: Number(points),
+      version: Number(version),
     });
   }
   // Walk each customer's events in seq order from the balance before the batch: did an honoured
