@@ -9,6 +9,7 @@ import { canonicalJson, pointsDelta, type LedgerEvent } from '../../src/shared/e
 import type { PushResponse, RegisterResponse } from '../../src/shared/sync';
 import { type Config, ConfigError, loadConfig } from '../src/config';
 import { THROWAWAY_MAX_CONNECTIONS, freePort, startThrowawayPostgres } from '../tests/support/postgres';
+import { serverNodeFlags } from '../tests/support/server-command';
 
 /**
  * `npm run bench:server [-- --json] [--tills 50] [--batches 6] [--processes <CPUs>] [--time-limit 180]`
@@ -73,14 +74,7 @@ const PACED_LOAD = Number(args['paced-load']);
 const WARM_ROUNDS = Number(args['warm-rounds']);
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
-/** The node flags of server/package.json's "start" script, read from it so the two cannot differ. */
-const SERVER_NODE_FLAGS = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    scripts: { start: string };
-  }
-).scripts.start
-  .split(/\s+/)
-  .filter((word) => word.startsWith('--') && word !== '--import');
+const SERVER_NODE_FLAGS = serverNodeFlags();
 const log = (message: string) => {
   if (!args.json) console.log(message);
   else console.error(message);

@@ -8,6 +8,7 @@ import type { PushResponse, RegisterResponse } from '../../src/shared/sync';
 import { loadMigrations } from '../src/db/migrate';
 import { ADMIN_TOKEN, DB_KIND, createEmptyDatabase, uuidv7 } from './support/harness';
 import { freePort } from './support/postgres';
+import { serverNodeFlags } from './support/server-command';
 
 /** Real server processes, started as `npm run server` starts them, talking real HTTP. */
 
@@ -29,7 +30,7 @@ interface Running {
 async function startServer(env: Record<string, string>): Promise<Running> {
   const port = await freePort();
   // As server/package.json's "start" runs it.
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), '--import', 'tsx', 'src/index.ts'], {
     cwd: SERVER_DIR,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
