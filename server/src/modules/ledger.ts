@@ -64,6 +64,8 @@ interface Prepared {
   hash: string;
   delta: number;
   receiptId: string | null;
+  /** The customer of the event's phone (null for store events), set once a push has found them. */
+  customerId: string | null;
 }
 
 interface DeviceRow {
@@ -104,6 +106,7 @@ export async function push(
       delta: pointsDelta(event),
       receiptId:
         event.type === 'points.earned' ? (event.payload as EventPayload<'points.earned'>).receiptId : null,
+      customerId: null,
     };
   });
   const skewMs = Date.parse(request.sentAt) - options.now.getTime();
@@ -208,11 +211,14 @@ async function applyBatch(
   // Every phone of the batch, once, sorted (retried events' too: their balances are answered).
   const phones = [...new Set(batch.flatMap((p) => (p.event.phone ? [p.event.phone] : [])))].sort();
   const customerByPhone = await ensureCustomers(tx, batch, phones, fresh, mayCreateCustomers);
+  // Looked up once here for every later statement (set on each attempt: customers may have been
+  // created since the last one).
+  for (const p of batch) p.customerId = p.event.phone ? (customerByPhone.get(p.event.phone) ?? null) : null;
 
   const accepted: Prepared[] = [];
-  const rejected: { p: Prepared; reason: RejectionReason; customerId: string | null }[] = [];
+  const rejected: { p: Prepared; reason: RejectionReason }[] = [];
   if (fresh.length > 0) {
-    const insertedIds = await insertEvents(tx, device.id, storeId, fresh, customerByPhone);
+    const insertedIds = await insertEvents(tx, device.id, storeId, fresh);
     const missing = fresh.filter((p) => !insertedIds.has(p.event.id));
     const existing = new Map<string, { hash: string | null }>();
     if (missing.length > 0) {
@@ -242,11 +248,7 @@ async function applyBatch(
       } else {
         throw new Error(`Event ${id} was neither stored nor in conflict with a stored event`);
       }
-      rejected.push({
-        p,
-        reason,
-        customerId: p.event.phone ? (customerByPhone.get(p.event.phone) ?? null) : null,
-      });
+      rejected.push({ p, reason });
       results.set(seq, { id, seq, status: 'rejected', reason, message: REJECTION_MESSAGES[reason] });
     }
   }
@@ -256,8 +258,8 @@ async function applyBatch(
   const balances = new Map<string, ConfirmedBalance>();
   let overdrawnCount = 0;
   if (accepted.length > 0) {
-    const touched = await applyBalances(tx, accepted, customerByPhone);
-    await applyProfiles(tx, accepted, customerByPhone);
+    const touched = await applyBalances(tx, accepted);
+    await applyProfiles(tx, accepted);
     await touchCustomers(tx, storeId, [...touched.keys()]);
 
     const repaid: string[] = [];
@@ -501,7 +503,6 @@ async function insertEvents(
   deviceId: string,
   storeId: string,
   fresh: Prepared[],
-  customerByPhone: Map<string, string>,
 ): Promise<Set<string>> {
   // One statement for the whole batch. The bodies go as one JSON array, parsed once into jsonb
   // (the columns are read from it); what the server computed goes as arrays beside it, zipped row
@@ -531,7 +532,7 @@ async function insertEvents(
       storeId,
       // Array literals written here: customer ids (uuids read from the database), integers and
       // hex digests never need quoting, so the driver's per-element escaping is skipped.
-      arrayLiteral(fresh.map((p) => (p.event.phone ? (customerByPhone.get(p.event.phone) ?? null) : null))),
+      arrayLiteral(fresh.map((p) => p.customerId)),
       arrayLiteral(fresh.map((p) => p.delta)),
       arrayLiteral(fresh.map((p) => p.hash)),
     ],
@@ -544,7 +545,7 @@ async function insertEvents(
 async function storeRejections(
   tx: Queryable,
   deviceId: string,
-  rejected: { p: Prepared; reason: RejectionReason; customerId: string | null }[],
+  rejected: { p: Prepared; reason: RejectionReason }[],
 ): Promise<void> {
   await tx.query(
     `INSERT INTO rejected_events (device_id, seq, event_id, reason, message, body, body_hash, customer_id)
@@ -554,14 +555,14 @@ async function storeRejections(
      ON CONFLICT (device_id, seq) DO NOTHING`,
     [
       JSON.stringify(
-        rejected.map(({ p, reason, customerId }) => ({
+        rejected.map(({ p, reason }) => ({
           seq: p.event.seq,
           event_id: p.event.id,
           reason,
           message: REJECTION_MESSAGES[reason],
           body: p.event,
           body_hash: p.hash,
-          customer_id: customerId,
+          customer_id: p.customerId,
         })),
       ),
       deviceId,
@@ -657,13 +658,10 @@ interface Touched {
 }
 
 /** Adds the accepted events to their customers' balances; returns each customer's new balance. */
-async function applyBalances(
-  tx: Queryable,
-  accepted: Prepared[],
-  customerByPhone: Map<string, string>,
-): Promise<Map<string, Touched>> {
+async function applyBalances(tx: Queryable, accepted: Prepared[]): Promise<Map<string, Touched>> {
   interface Sum {
     customer_id: string;
+    phone: string;
     points: number;
     earned: number;
     redeemed: number;
@@ -674,12 +672,13 @@ async function applyBalances(
   }
   const sums = new Map<string, Sum>();
   for (const p of accepted) {
-    if (!p.event.phone) continue;
-    const customerId = customerByPhone.get(p.event.phone) as string;
+    const customerId = p.customerId;
+    if (customerId === null) continue;
     let sum = sums.get(customerId);
     if (!sum) {
       sum = {
         customer_id: customerId,
+        phone: p.event.phone as string,
         points: 0,
         earned: 0,
         redeemed: 0,
@@ -737,23 +736,24 @@ async function applyBalances(
       arrayLiteral(list.map((x) => x.event_count)),
     ],
   );
-  const phoneOf = new Map([...customerByPhone].map(([phone, id]) => [id, phone]));
   const touched = new Map<string, Touched>();
   for (const entry of rows[0]?.upserted?.split(',') ?? []) {
     const [customerId, points, version] = entry.split(':') as [string, string, string];
+    const sum = sums.get(customerId) as Sum;
     touched.set(customerId, {
-      phone: phoneOf.get(customerId) as string,
-      delta: (sums.get(customerId) as Sum).points,
+      phone: sum.phone,
+      delta: sum.points,
       balance: Number(points),
       version: Number(version),
     });
   }
   // Walk each customer's events in seq order from the balance before the batch: did an honoured
   // redemption take it below zero? (Accepted, never refused: the account is flagged instead.)
-  const running = new Map([...touched].map(([id, t]) => [id, t.balance - t.delta]));
+  const running = new Map<string, number>();
+  for (const [customerId, t] of touched) running.set(customerId, t.balance - t.delta);
   for (const p of accepted) {
-    if (!p.event.phone) continue;
-    const customerId = customerByPhone.get(p.event.phone) as string;
+    const customerId = p.customerId;
+    if (customerId === null) continue;
     const after = (running.get(customerId) ?? 0) + p.delta;
     running.set(customerId, after);
     const t = touched.get(customerId);
@@ -766,11 +766,7 @@ async function applyBalances(
 }
 
 /** Enrolment and consent events update the customer's profile; the last one in seq order wins. */
-async function applyProfiles(
-  tx: Queryable,
-  accepted: Prepared[],
-  customerByPhone: Map<string, string>,
-): Promise<void> {
+async function applyProfiles(tx: Queryable, accepted: Prepared[]): Promise<void> {
   interface Profile {
     id: string;
     enrolled_at: string | null;
@@ -784,7 +780,7 @@ async function applyProfiles(
   for (const p of accepted) {
     const e = p.event;
     if (e.type !== 'customer.enrolled' && e.type !== 'consent.changed') continue;
-    const id = customerByPhone.get(e.phone as string) as string;
+    const id = p.customerId as string;
     const profile = profiles.get(id) ?? {
       id,
       enrolled_at: null,
