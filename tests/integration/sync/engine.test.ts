@@ -173,6 +173,44 @@ describe('push and pull', () => {
     expect(device!.lastSeq).toBe(3);
   });
 
+  it('a batch sent ahead whose request fails while the one before settles: that one settled, the rest waits, nothing unhandled', async () => {
+    const { storeId } = await server.admin.createStore();
+    const net = switchableFetch();
+    // The second push fails at once, as a dropped connection does, while the first is settling.
+    const failSecondPush: FetchLike = (url, init) => {
+      if (String(url).endsWith('/v1/sync/push') && init?.method === 'POST') {
+        pushes++;
+        if (pushes === 2) net.state.down = true;
+      }
+      return net.impl(url, init);
+    };
+    let pushes = 0;
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const a = till({ fetch: failSecondPush, options: { batchSize: 2 } });
+      a.ledger.enroll(phone(40), CONSENT, 'Bo');
+      a.ledger.checkIn(phone(40), sale('r-40', 1_000));
+      a.ledger.checkIn(phone(40), sale('r-41', 1_000));
+      a.ledger.checkIn(phone(40), sale('r-42', 1_000));
+      await pair(a, server, storeId);
+      const status = await a.engine.syncNow();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(pushes).toBe(2);
+      expect(status.lastError).toMatch(/server|network|connect/i);
+      expect(status.pendingEvents).toBe(2);
+      const [device] = await server.admin.devices(storeId);
+      expect(device!.lastSeq).toBe(2);
+      expect(unhandled).toEqual([]);
+      // Back online, the rest goes up.
+      net.state.down = false;
+      expect((await a.engine.syncNow()).pendingEvents).toBe(0);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
   it('a customer who joined at another till of the store can check in here after a pull', async () => {
     const { storeId } = await server.admin.createStore();
     const a = till();
