@@ -190,10 +190,10 @@ describe('push and pull', () => {
     process.on('unhandledRejection', record);
     try {
       const a = till({ fetch: failSecondPush, options: { batchSize: 2 } });
-      a.ledger.enroll(phone(40), CONSENT, 'Bo');
-      a.ledger.checkIn(phone(40), sale('r-40', 1_000));
-      a.ledger.checkIn(phone(40), sale('r-41', 1_000));
-      a.ledger.checkIn(phone(40), sale('r-42', 1_000));
+      a.ledger.enroll(phone(45), CONSENT, 'Bo');
+      a.ledger.checkIn(phone(45), sale('ahead-1', 1_000));
+      a.ledger.checkIn(phone(45), sale('ahead-2', 1_000));
+      a.ledger.checkIn(phone(45), sale('ahead-3', 1_000));
       await pair(a, server, storeId);
       const status = await a.engine.syncNow();
       await new Promise((resolve) => setTimeout(resolve, 50));
